@@ -1,0 +1,64 @@
+package dev.mirrorseed.kafka;
+
+import dev.mirrorseed.events.EventJson;
+import dev.mirrorseed.events.Topics;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * How every mirrorseed process talks to Kafka: one place for client settings, so producer, workers and
+ * verifier agree on serialization, isolation and how long to wait for an unreachable cluster.
+ */
+public record KafkaSettings(String bootstrapServers, Topics topics) {
+  /** How long a client waits for a cluster before it says so; short, because a run cannot start without one. */
+  public static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(15);
+
+  public Properties admin() {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) UNREACHABLE_AFTER.toMillis());
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) UNREACHABLE_AFTER.toMillis());
+    return props;
+  }
+
+  /** An idempotent producer of events; a send is complete only when every in-sync replica has it. */
+  public Properties producer(String clientId) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, UNREACHABLE_AFTER.toMillis());
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, EventJson.EventSerializer.class);
+    return props;
+  }
+
+  /**
+   * A consumer that commits by hand and reads only committed records. One record per poll: a push can
+   * take minutes, and the offset of each is committed alone once its result is written.
+   */
+  public Properties consumer(String groupId, String clientId) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    if (groupId != null) {
+      props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+      props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+    }
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) UNREACHABLE_AFTER.toMillis());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, EventJson.EventDeserializer.class);
+    return props;
+  }
+}

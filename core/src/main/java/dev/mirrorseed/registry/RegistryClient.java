@@ -1,0 +1,158 @@
+package dev.mirrorseed.registry;
+
+import dev.mirrorseed.oci.Descriptor;
+import dev.mirrorseed.oci.Digest;
+import dev.mirrorseed.oci.MediaTypes;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A thin, correct client for the OCI distribution API of one registry: what a push and a verification
+ * need, over one pooled HTTP/1.1 connection set. Manifests travel as exact bytes, never re-serialized,
+ * so their digests survive. It does not retry: every failure is a {@link RegistryException} that
+ * says whether retrying may help, and the caller's resilience layer decides. Thread-safe.
+ */
+public final class RegistryClient implements AutoCloseable {
+  /** Bound on every exchange whose body is small; blob uploads get more, scaled by size. */
+  static final Duration EXCHANGE_TIMEOUT = Duration.ofSeconds(60);
+  private static final String USER_AGENT = "mirrorseed";
+  private static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.ACCEPTED_MANIFESTS);
+
+  private final RegistryEndpoint endpoint;
+  private final RegistryPaths paths;
+  private final Transport transport;
+  private final AtomicLong bytesUploaded = new AtomicLong();
+
+  /** One HTTP client for this registry: HTTP/1.1, connections reused, 10 s connect timeout. */
+  public RegistryClient(RegistryEndpoint endpoint) {
+    this(endpoint, new HttpClientTransport());
+  }
+
+  RegistryClient(RegistryEndpoint endpoint, Transport transport) {
+    this.endpoint = endpoint;
+    this.paths = new RegistryPaths(endpoint);
+    this.transport = transport;
+  }
+
+  /** {@code GET /v2/}: returns if the registry answers as one (200, or 401 asking for credentials). */
+  public void ping() {
+    send(request(paths.root()).timeout(EXCHANGE_TIMEOUT).GET().build(), 200, 401);
+  }
+
+  /** {@code HEAD} a blob: its size when the repository has it, empty when it does not (404). */
+  public OptionalLong blobSize(String repository, Digest digest) {
+    HttpRequest head = request(paths.blob(repository, digest))
+        .timeout(EXCHANGE_TIMEOUT)
+        .method("HEAD", BodyPublishers.noBody())
+        .build();
+    HttpResponse<byte[]> response = send(head, 200, 404);
+    return response.statusCode() == 404
+        ? OptionalLong.empty()
+        : response.headers().firstValueAsLong("Content-Length");
+  }
+
+  /** Uploads the blob {@code file} holds, which must match {@code blob}'s size (the registry checks the digest). */
+  public void uploadBlob(String repository, Descriptor blob, Path file) {
+    new BlobUpload(this).upload(repository, blob, file);
+  }
+
+  /**
+   * PUTs manifest {@code bytes} unchanged under a tag or digest.
+   *
+   * @return the digest the registry reports ({@code Docker-Content-Digest}), else the sha256 of the bytes
+   */
+  public Digest putManifest(String repository, String reference, String mediaType, byte[] bytes) {
+    HttpRequest put = request(paths.manifest(repository, reference))
+        .timeout(EXCHANGE_TIMEOUT)
+        .header("Content-Type", mediaType)
+        .PUT(BodyPublishers.ofByteArray(bytes))
+        .build();
+    return headerDigest(send(put, 201)).orElse(Digest.of(bytes));
+  }
+
+  /**
+   * GETs a manifest or index as stored, accepting every schema 2 and OCI manifest type.
+   *
+   * @throws RegistryException with {@link RegistryException#statusCode()} 404 when it is not there
+   */
+  public FetchedManifest getManifest(String repository, String reference) {
+    HttpRequest get = request(paths.manifest(repository, reference))
+        .timeout(EXCHANGE_TIMEOUT)
+        .header("Accept", ACCEPT_MANIFESTS)
+        .GET()
+        .build();
+    HttpResponse<byte[]> response = send(get, 200);
+    String mediaType = response.headers().firstValue("Content-Type")
+        .map(type -> type.split(";", 2)[0].strip())
+        .orElse("");
+    return new FetchedManifest(response.body(), mediaType, headerDigest(response).orElse(null));
+  }
+
+  /** Total blob body bytes this client has sent, failed uploads included. */
+  public long bytesUploaded() {
+    return bytesUploaded.get();
+  }
+
+  public RegistryEndpoint endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+  }
+
+  HttpRequest.Builder request(URI uri) {
+    return HttpRequest.newBuilder(uri).header("User-Agent", USER_AGENT);
+  }
+
+  RegistryPaths paths() {
+    return paths;
+  }
+
+  AtomicLong uploadCounter() {
+    return bytesUploaded;
+  }
+
+  /**
+   * The choke point every request passes: sends through the transport and turns I/O failures and
+   * any status outside {@code accepted} into a {@link RegistryException}.
+   */
+  HttpResponse<byte[]> send(HttpRequest request, int... accepted) {
+    HttpResponse<byte[]> response;
+    try {
+      response = transport.send(request);
+    } catch (IOException e) {
+      throw RegistryErrors.fromIOException(endpoint, request, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw RegistryErrors.interrupted(endpoint, request, e);
+    }
+    if (Arrays.stream(accepted).noneMatch(status -> status == response.statusCode())) {
+      throw RegistryErrors.fromResponse(endpoint, request, response);
+    }
+    return response;
+  }
+
+  private Optional<Digest> headerDigest(HttpResponse<?> response) {
+    return response.headers().firstValue("Docker-Content-Digest").map(value -> {
+      try {
+        return Digest.parse(value.strip());
+      } catch (IllegalArgumentException e) {
+        throw new RegistryException("registry " + endpoint.hostPort() + " answered "
+            + response.request().method() + " " + response.uri().getRawPath()
+            + " with an unreadable Docker-Content-Digest '" + value + "': it does not follow the OCI"
+            + " distribution API", response.statusCode(), null, false, null, e);
+      }
+    });
+  }
+}

@@ -1,0 +1,271 @@
+package dev.mirrorseed.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mirrorseed.bundle.BundleException;
+import dev.mirrorseed.events.ImageSpec;
+import dev.mirrorseed.fixtures.BundleGenerator;
+import dev.mirrorseed.fixtures.BundleSpec;
+import dev.mirrorseed.fixtures.GeneratedBundle;
+import dev.mirrorseed.fixtures.GeneratedImage;
+import dev.mirrorseed.oci.Descriptor;
+import dev.mirrorseed.oci.Digest;
+import dev.mirrorseed.oci.MediaTypes;
+import dev.mirrorseed.reference.MirrorTarget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundlePlannerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MirrorTarget TARGET = MirrorTarget.parse("172.18.0.20:5000/test-namespace");
+  private static final String PREFIX = "gcr.io/anthos-baremetal-release/";
+
+  @TempDir static Path shared;
+  static GeneratedBundle bundle;
+
+  @TempDir Path temp;
+
+  @BeforeAll
+  static void generate() {
+    bundle = BundleGenerator.generate(BundleSpec.of(4, 512 << 10).withMultiArch(true), shared.resolve("layout"));
+  }
+
+  @Test
+  void aLayoutDirectoryIsPlannedInPlaceWithOneImagePerIndexEntry() throws IOException {
+    BundlePlan plan = BundlePlanner.stageAndPlan(bundle.layout(), temp.resolve("staging"), TARGET);
+
+    assertThat(plan.staging()).isEqualTo(bundle.layout());
+    assertThat(temp.resolve("staging")).doesNotExist();
+    assertThat(plan.bundleDigest()).isEqualTo(Digest.of(Files.readAllBytes(bundle.layout().resolve("index.json"))).toString());
+    assertThat(plan.images()).hasSize(4);
+    for (int i = 0; i < 4; i++) {
+      ImageSpec image = plan.images().get(i);
+      GeneratedImage generated = bundle.images().get(i);
+      assertThat(image.sourceRef()).isEqualTo(generated.reference());
+      assertThat(image.manifest())
+          .isEqualTo(new Descriptor(generated.mediaType(), Digest.parse(generated.manifestDigest()), generated.size()));
+      assertThat(image.targetRegistry()).isEqualTo("172.18.0.20:5000");
+      assertThat(image.tags()).containsExactly(MirrorTarget.tagOf(generated.reference()));
+    }
+    assertThat(plan.images().get(0).targetRef())
+        .isEqualTo("172.18.0.20:5000/test-namespace/anthos-baremetal-release/kube-rbac-proxy:v0.6.0-gke.0");
+    assertThat(plan.images().get(0).childManifests()).isEmpty();
+    assertThat(plan.images().get(0).blobs()).hasSize(4); // config, base, middle, top
+  }
+
+  @Test
+  void aMultiArchImageListsItsChildrenAndEveryBlobOfThemOnce() {
+    ImageSpec multiArch = BundlePlanner.stageAndPlan(bundle.layout(), temp, TARGET).images().get(3);
+
+    assertThat(multiArch.manifest().mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
+    assertThat(multiArch.childManifests()).hasSize(2)
+        .allSatisfy(child -> assertThat(child.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST));
+    // amd64: config, base, middle, top; arm64: config, its own top, and the base again (listed once)
+    assertThat(multiArch.blobs()).hasSize(6);
+    assertThat(multiArch.blobs().stream().map(Descriptor::digest).distinct()).hasSize(6);
+  }
+
+  @Test
+  void theTarOfTheLayoutPlansTheSameImagesAndStoresEachBlobOnce() throws IOException {
+    Path tar = BundleGenerator.writeTar(bundle.layout(), temp.resolve("bundle.tar"));
+    Path staging = temp.resolve("staging");
+
+    BundlePlan fromTar = BundlePlanner.stageAndPlan(tar, staging, TARGET);
+    BundlePlan fromDirectory = BundlePlanner.stageAndPlan(bundle.layout(), temp.resolve("unused"), TARGET);
+
+    assertThat(fromTar.images()).isEqualTo(fromDirectory.images());
+    assertThat(fromTar.staging()).isEqualTo(staging);
+    assertThat(fromTar.bundleDigest()).isNotEqualTo(fromDirectory.bundleDigest()).startsWith("sha256:");
+    assertThat(fileCount(staging.resolve("blobs/sha256"))).isEqualTo(bundle.uniqueBlobs());
+    int manifests = 3 + 3; // three image manifests; the index and its two children
+    assertThat(fromTar.uniqueBlobs()).isEqualTo(bundle.uniqueBlobs() - manifests);
+    assertThat(fromTar.uniqueBytes()).isEqualTo(fromTar.images().stream()
+        .flatMap(image -> image.blobs().stream()).distinct().mapToLong(Descriptor::size).sum());
+  }
+
+  @Test
+  void aCorruptedBlobInADirectoryIsNamedWithItsFile() throws IOException {
+    Path copy = copyOf(bundle.layout());
+    Descriptor top = layerOf(0, 2);
+    Path file = copy.resolve("blobs/sha256").resolve(top.digest().hex());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 3] ^= 1;
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> BundlePlanner.stageAndPlan(copy, temp.resolve("staging"), TARGET))
+        .isInstanceOf(BundleException.class)
+        .hasMessageContaining("blob " + top.digest())
+        .hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void aCorruptedBlobInATarIsNamed() throws IOException {
+    Path copy = copyOf(bundle.layout());
+    Descriptor top = layerOf(0, 2);
+    Path file = copy.resolve("blobs/sha256").resolve(top.digest().hex());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[0] ^= 1;
+    Files.write(file, bytes);
+    Path tar = BundleGenerator.writeTar(copy, temp.resolve("corrupt.tar"));
+
+    assertThatThrownBy(() -> BundlePlanner.stageAndPlan(tar, temp.resolve("staging"), TARGET))
+        .isInstanceOf(BundleException.class)
+        .hasMessageContaining("blob " + top.digest());
+  }
+
+  @Test
+  void aMissingBlobIsNamedWithTheImageThatNeedsIt() throws IOException {
+    Path copy = copyOf(bundle.layout());
+    Descriptor middle = layerOf(2, 1);
+    Files.delete(copy.resolve("blobs/sha256").resolve(middle.digest().hex()));
+    Path tar = BundleGenerator.writeTar(copy, temp.resolve("incomplete.tar"));
+
+    for (Path source : List.of(copy, tar)) {
+      assertThatThrownBy(() -> BundlePlanner.stageAndPlan(source, temp.resolve("staging"), TARGET))
+          .isInstanceOf(BundleException.class)
+          .hasMessageContaining("image " + bundle.images().get(2).reference())
+          .hasMessageContaining(middle.digest().toString())
+          .hasMessageContaining("not in the bundle");
+    }
+  }
+
+  @Test
+  void namesOfOneManifestInOneRepositoryBecomeTagsOfOneImage() throws IOException {
+    GeneratedImage first = bundle.images().get(0);
+    Path copy = withIndex(entries -> {
+      entries.add(entry(first, PREFIX + "kube-rbac-proxy:latest"));
+      entries.add(entry(first, PREFIX + "kube-rbac-proxy-copy:v1"));
+      entries.add(entry(first, first.reference())); // listed twice: harmless
+    });
+
+    List<ImageSpec> images = BundlePlanner.stageAndPlan(copy, temp, TARGET).images();
+
+    assertThat(images).hasSize(5);
+    assertThat(images.get(0).tags()).containsExactly("v0.6.0-gke.0", "latest");
+    assertThat(images.get(4).targetRepository()).isEqualTo("test-namespace/anthos-baremetal-release/kube-rbac-proxy-copy");
+    assertThat(images.get(4).tags()).containsExactly("v1");
+    assertThat(images.get(4).manifest()).isEqualTo(images.get(0).manifest());
+  }
+
+  @Test
+  void oneTagWithTwoDigestsIsRefused() throws IOException {
+    Path copy = withIndex(entries -> entries.add(entry(bundle.images().get(1), bundle.images().get(0).reference())));
+
+    assertThatThrownBy(() -> BundlePlanner.stageAndPlan(copy, temp, TARGET))
+        .isInstanceOf(BundleException.class)
+        .hasMessageContaining("duplicate tag " + bundle.images().get(0).reference())
+        .hasMessageContaining("with different digests " + bundle.images().get(0).manifestDigest()
+            + " and " + bundle.images().get(1).manifestDigest());
+  }
+
+  @Test
+  void aRefNameCountsOnlyWhenItIsAFullReference() throws IOException {
+    GeneratedImage first = bundle.images().get(0);
+    Path fullRefName = withIndex(entries -> {
+      entries.removeAll();
+      entries.add(entry(first, null, PREFIX + "only-ref-name:v2"));
+    });
+    Path tagOnly = withIndex(entries -> {
+      entries.removeAll();
+      entries.add(entry(first, null, "v2"));
+    });
+
+    assertThat(BundlePlanner.stageAndPlan(fullRefName, temp, TARGET).images().get(0).sourceRef())
+        .isEqualTo(PREFIX + "only-ref-name:v2");
+    assertThatThrownBy(() -> BundlePlanner.stageAndPlan(tagOnly, temp, TARGET))
+        .isInstanceOf(BundleException.class)
+        .hasMessageContaining("entry " + first.manifestDigest() + " has no usable image name");
+  }
+
+  @Test
+  void anIndexInsideAnIndexIsFollowed() throws IOException {
+    GeneratedImage multiArch = bundle.images().get(3);
+    Path copy = copyOf(bundle.layout());
+    ObjectNode outer = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
+    outer.putArray("manifests").addObject().put("mediaType", multiArch.mediaType())
+        .put("digest", multiArch.manifestDigest()).put("size", multiArch.size());
+    byte[] outerBytes = JSON.writeValueAsBytes(outer);
+    Digest outerDigest = Digest.of(outerBytes);
+    Files.write(copy.resolve("blobs/sha256").resolve(outerDigest.hex()), outerBytes);
+    rewriteIndex(copy, entries -> entries.addObject().put("mediaType", MediaTypes.OCI_INDEX)
+        .put("digest", outerDigest.toString()).put("size", outerBytes.length)
+        .putObject("annotations").put(IndexEntry.CONTAINERD_NAME, PREFIX + "nested:v1"));
+
+    List<ImageSpec> images = BundlePlanner.stageAndPlan(copy, temp, TARGET).images();
+
+    ImageSpec nested = images.get(4);
+    ImageSpec plain = images.get(3);
+    assertThat(nested.childManifests()).hasSize(3).endsWith(plain.manifest())
+        .startsWith(plain.childManifests().toArray(Descriptor[]::new));
+    assertThat(nested.blobs()).isEqualTo(plain.blobs());
+  }
+
+  private static Descriptor layerOf(int image, int layer) throws IOException {
+    GeneratedImage generated = bundle.images().get(image);
+    Path file = bundle.layout().resolve("blobs/sha256").resolve(Digest.parse(generated.manifestDigest()).hex());
+    var node = JSON.readTree(file.toFile()).get("layers").get(layer);
+    return new Descriptor(node.get("mediaType").asText(), Digest.parse(node.get("digest").asText()), node.get("size").asLong());
+  }
+
+  private static ObjectNode entry(GeneratedImage image, String containerdName) {
+    return entry(image, containerdName, null);
+  }
+
+  private static ObjectNode entry(GeneratedImage image, String containerdName, String refName) {
+    ObjectNode entry = JSON.createObjectNode().put("mediaType", image.mediaType())
+        .put("digest", image.manifestDigest()).put("size", image.size());
+    ObjectNode annotations = entry.putObject("annotations");
+    if (containerdName != null) {
+      annotations.put(IndexEntry.CONTAINERD_NAME, containerdName);
+    }
+    if (refName != null) {
+      annotations.put(IndexEntry.REF_NAME, refName);
+    }
+    return entry;
+  }
+
+  private Path withIndex(Consumer<ArrayNode> edit) throws IOException {
+    Path copy = copyOf(bundle.layout());
+    rewriteIndex(copy, edit);
+    return copy;
+  }
+
+  private static void rewriteIndex(Path layout, Consumer<ArrayNode> edit) throws IOException {
+    Path indexFile = layout.resolve("index.json");
+    ObjectNode index = (ObjectNode) JSON.readTree(indexFile.toFile());
+    edit.accept((ArrayNode) index.get("manifests"));
+    JSON.writeValue(indexFile.toFile(), index);
+  }
+
+  private Path copyOf(Path layout) throws IOException {
+    Path copy = Files.createTempDirectory(temp, "copy");
+    try (Stream<Path> walk = Files.walk(layout)) {
+      for (Path path : walk.toList()) {
+        Path target = copy.resolve(layout.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
+      }
+    }
+    return copy;
+  }
+
+  private static long fileCount(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.count();
+    }
+  }
+}

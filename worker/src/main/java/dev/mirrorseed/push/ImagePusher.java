@@ -1,0 +1,88 @@
+package dev.mirrorseed.push;
+
+import dev.mirrorseed.events.ImageSpec;
+import dev.mirrorseed.events.PushRequest;
+import dev.mirrorseed.oci.Descriptor;
+import dev.mirrorseed.oci.Digest;
+import dev.mirrorseed.registry.RegistryClient;
+import dev.mirrorseed.resilience.RegistryRetry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/**
+ * Pushes one image the way a registry expects it: blobs first (skipping those already there), then
+ * each child manifest of an index by digest, then the top manifest under every tag, all byte-for-byte
+ * from the staging store. Every registry call goes through {@link RegistryRetry}.
+ */
+public final class ImagePusher {
+  private final RegistryClient registry;
+  private final RegistryRetry retry;
+
+  public ImagePusher(RegistryClient registry, RegistryRetry retry) {
+    this.registry = registry;
+    this.retry = retry;
+  }
+
+  public PushOutcome push(PushRequest request) {
+    ImageSpec image = request.image();
+    Path staging = Path.of(request.staging());
+    String repository = image.targetRepository();
+    int uploaded = 0;
+    int skipped = 0;
+    long bytes = 0;
+    RegistryRetry.Attempts attempts = retry.newAttemptCounter();
+    for (Descriptor blob : image.blobs()) {
+      OptionalLong present = attempts.call(() -> registry.blobSize(repository, blob.digest()));
+      if (present.isPresent() && present.getAsLong() == blob.size()) {
+        skipped++;
+        continue;
+      }
+      Path file = blobFile(staging, blob.digest());
+      attempts.run(() -> registry.uploadBlob(repository, blob, file));
+      uploaded++;
+      bytes += blob.size();
+    }
+    for (Descriptor child : image.childManifests()) {
+      putManifest(attempts, staging, repository, child, child.digest().toString());
+    }
+    Digest pushed = null;
+    for (String tag : image.tags()) {
+      pushed = putManifest(attempts, staging, repository, image.manifest(), tag);
+    }
+    return new PushOutcome(pushed, uploaded, skipped, bytes, attempts.count());
+  }
+
+  private Digest putManifest(
+      RegistryRetry.Attempts attempts, Path staging, String repository, Descriptor manifest, String reference) {
+    byte[] bytes = readBlob(staging, manifest.digest());
+    Digest answered = attempts.call(
+        () -> registry.putManifest(repository, reference, manifest.mediaType(), bytes));
+    if (!answered.equals(manifest.digest())) {
+      throw new PushException(
+          "registry stored " + repository + ":" + reference + " as " + answered
+              + " but the bundle's manifest is " + manifest.digest()
+              + ": the registry rewrote the manifest; mirror to a registry that keeps manifests as pushed");
+    }
+    return answered;
+  }
+
+  private static Path blobFile(Path staging, Digest digest) {
+    Path file = staging.resolve("blobs").resolve(Digest.ALGORITHM).resolve(digest.hex());
+    if (!Files.isRegularFile(file)) {
+      throw new PushException("blob " + digest + " is missing from the staging store " + staging
+          + ": rerun the producer on the bundle, or check that --staging is shared by every worker");
+    }
+    return file;
+  }
+
+  private static byte[] readBlob(Path staging, Digest digest) {
+    try {
+      return Files.readAllBytes(blobFile(staging, digest));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

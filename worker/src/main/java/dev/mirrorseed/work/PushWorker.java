@@ -1,0 +1,111 @@
+package dev.mirrorseed.work;
+
+import dev.mirrorseed.events.ErrorCode;
+import dev.mirrorseed.events.ImageFailed;
+import dev.mirrorseed.events.ImagePushed;
+import dev.mirrorseed.events.MirrorEvent;
+import dev.mirrorseed.events.PushRequest;
+import dev.mirrorseed.events.PushResult;
+import dev.mirrorseed.kafka.KafkaSettings;
+import dev.mirrorseed.push.ImagePusher;
+import dev.mirrorseed.push.PushOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of the worker consumer group: takes push requests one at a time, pushes the image, writes
+ * its result and only then commits the request's offset, so a crash repeats a push (harmless: pushes
+ * are content-addressed) but never loses one.
+ */
+public final class PushWorker implements Runnable {
+  public static final String GROUP_ID = "mirrorseed-workers";
+  private static final Logger log = LoggerFactory.getLogger(PushWorker.class);
+
+  private final KafkaSettings settings;
+  private final String workerId;
+  private final PusherFactory pushers;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private volatile Consumer<String, MirrorEvent> consumer;
+
+  /** Gives the pusher for a target registry; workers keep one client per registry. */
+  public interface PusherFactory {
+    ImagePusher forRegistry(String registry);
+  }
+
+  public PushWorker(KafkaSettings settings, String workerId, PusherFactory pushers) {
+    this.settings = settings;
+    this.workerId = workerId;
+    this.pushers = pushers;
+  }
+
+  @Override
+  public void run() {
+    try (Consumer<String, MirrorEvent> requests =
+            new KafkaConsumer<>(settings.consumer(GROUP_ID, workerId));
+        Producer<String, MirrorEvent> results = new KafkaProducer<>(settings.producer(workerId))) {
+      consumer = requests;
+      requests.subscribe(List.of(settings.topics().requests()));
+      while (running.get()) {
+        for (ConsumerRecord<String, MirrorEvent> record : requests.poll(Duration.ofMillis(500))) {
+          if (record.value() instanceof PushRequest request) {
+            PushResult result = push(request);
+            results.send(new ProducerRecord<>(settings.topics().results(), record.key(), result)).get();
+          }
+          requests.commitSync(Map.of(
+              new TopicPartition(record.topic(), record.partition()),
+              new OffsetAndMetadata(record.offset() + 1)));
+        }
+      }
+    } catch (WakeupException e) {
+      if (running.get()) {
+        throw e;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("worker " + workerId + " could not write a result to Kafka", e);
+    }
+  }
+
+  /** Asks the loop to end after the current push; safe from any thread. */
+  public void stop() {
+    running.set(false);
+    Consumer<String, MirrorEvent> current = consumer;
+    if (current != null) {
+      current.wakeup();
+    }
+  }
+
+  private PushResult push(PushRequest request) {
+    long started = System.nanoTime();
+    try {
+      PushOutcome outcome = pushers.forRegistry(request.image().targetRegistry()).push(request);
+      long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+      log.info("pushed {} ({} uploaded, {} skipped, {} bytes)", request.image().targetRef(),
+          outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.bytesUploaded());
+      return new ImagePushed(request.runId(), Instant.now(), request.image(), outcome.pushedDigest(),
+          outcome.blobsUploaded(), outcome.blobsSkipped(), 0, outcome.bytesUploaded(),
+          outcome.attempts(), millis, workerId);
+    } catch (RuntimeException e) {
+      long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+      FailureKind kind = FailureKind.of(e);
+      log.warn("failed {}: {}", request.image().targetRef(), kind.message());
+      return new ImageFailed(request.runId(), Instant.now(), request.image(), kind.code(),
+          kind.message(), 1, millis, workerId);
+    }
+  }
+}

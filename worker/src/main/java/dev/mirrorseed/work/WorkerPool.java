@@ -1,0 +1,54 @@
+package dev.mirrorseed.work;
+
+import dev.mirrorseed.kafka.KafkaSettings;
+import dev.mirrorseed.push.ImagePusher;
+import dev.mirrorseed.registry.RegistryClients;
+import dev.mirrorseed.resilience.RegistryRetry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * N {@link PushWorker}s in one process, each its own consumer-group member on its own thread, sharing
+ * one registry client per registry. The same group spans processes, so more processes mean more pushes.
+ */
+public final class WorkerPool implements AutoCloseable {
+  private final List<PushWorker> workers = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final AtomicReference<Throwable> crash = new AtomicReference<>();
+
+  public WorkerPool(KafkaSettings settings, int size, String processId, RegistryClients registries) {
+    RegistryRetry retry = RegistryRetry.defaults();
+    for (int i = 1; i <= size; i++) {
+      String workerId = processId + "-w" + i;
+      PushWorker worker = new PushWorker(settings, workerId,
+          registry -> new ImagePusher(registries.forRegistry(registry), retry));
+      Thread thread = new Thread(worker, workerId);
+      thread.setUncaughtExceptionHandler((t, e) -> crash.compareAndSet(null, e));
+      workers.add(worker);
+      threads.add(thread);
+    }
+  }
+
+  public void start() {
+    threads.forEach(Thread::start);
+  }
+
+  /** The first failure that ended a worker thread, if any: a pool that lost a thread must say so. */
+  public Throwable crash() {
+    return crash.get();
+  }
+
+  @Override
+  public void close() {
+    workers.forEach(PushWorker::stop);
+    for (Thread thread : threads) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
