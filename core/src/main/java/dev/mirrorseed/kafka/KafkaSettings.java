@@ -49,7 +49,14 @@ public record KafkaSettings(String bootstrapServers, Topics topics) {
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     if (groupId != null) {
       props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-      props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+      // The classic protocol, tuned on the client side so it behaves the same on any cluster: a new
+      // member is in the group within about a heartbeat (the KIP-848 protocol waits for the broker's
+      // 5 s heartbeat interval before it hands partitions to a second member).
+      props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+      props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+      props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+      props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+          org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
     }
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -95,7 +95,7 @@ public final class PushWorker implements Runnable {
     try {
       PushOutcome outcome = pushers.forRegistry(request.image().targetRegistry()).push(request);
       long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-      log.info("pushed {} ({} uploaded, {} skipped, {} bytes)", request.image().targetRef(),
+      log.debug("pushed {} ({} uploaded, {} skipped, {} bytes)", request.image().targetRef(),
           outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.bytesUploaded());
       return new ImagePushed(request.runId(), Instant.now(), request.image(), outcome.pushedDigest(),
           outcome.blobsUploaded(), outcome.blobsSkipped(), 0, outcome.bytesUploaded(),

@@ -1,0 +1,23 @@
+package dev.mirrorseed.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code mirrorseed} command. */
+@Command(
+    name = "mirrorseed",
+    mixinStandardHelpOptions = true,
+    version = "mirrorseed 0.1.0",
+    description = "Seeds a private container-registry mirror from an offline image bundle through Apache Kafka.",
+    subcommands = {PushCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Main())
+        .setExecutionExceptionHandler(new OneLineErrors())
+        .setParameterExceptionHandler(new OneLineErrors());
+  }
+}

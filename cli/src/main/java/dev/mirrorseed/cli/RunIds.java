@@ -1,0 +1,32 @@
+package dev.mirrorseed.cli;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Names for runs and processes that a person can sort by time and trace to a machine. */
+final class RunIds {
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+  private RunIds() {}
+
+  /** e.g. {@code 20261124-223015-3f9a}: sortable by start time, unique enough for concurrent runs. */
+  static String next() {
+    return STAMP.format(ZonedDateTime.now(ZoneOffset.UTC))
+        + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+  }
+
+  /** {@code host-pid}: which process wrote an event. */
+  static String processId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "unknown-host";
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.mirrorseed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Wrong input gets one line naming the problem and a non-zero exit, never a stack trace. */
+class CliErrorsTest {
+  @Test
+  void unreachableRegistryFailsWithinSecondsNamingIt(@TempDir Path work) throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    long started = System.nanoTime();
+
+    CliRun run = CliRun.of("push", "--source", work.toString(), "--private-registry",
+        "127.0.0.1:" + closedPort + "/ns", "--workspace", work.resolve("ws").toString());
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err().strip().lines()).hasSize(1);
+    assertThat(run.err()).contains("127.0.0.1:" + closedPort).contains("unreachable");
+  }
+
+  @Test
+  void missingSourceFailsNamingThePath(@TempDir Path work) {
+    Path missing = work.resolve("no-such-bundle.tar");
+
+    CliRun run = CliRun.of("push", "--source", missing.toString(), "--private-registry",
+        "127.0.0.1:5000", "--workspace", work.resolve("ws").toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip().lines()).hasSize(1);
+    assertThat(run.err()).contains(missing.toString()).contains("does not exist");
+  }
+
+  @Test
+  void missingRequiredFlagNamesIt() {
+    CliRun run = CliRun.of("push", "--private-registry", "127.0.0.1:5000");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--source");
+  }
+
+  @Test
+  void malformedPrivateRegistryIsRefused(@TempDir Path work) {
+    CliRun run = CliRun.of("push", "--source", work.toString(), "--private-registry", "host:port:x/Bad");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--private-registry");
+  }
+}

@@ -1,0 +1,98 @@
+package dev.mirrorseed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorseed.TestKafka;
+import dev.mirrorseed.fixtures.BundleGenerator;
+import dev.mirrorseed.fixtures.BundleSpec;
+import dev.mirrorseed.fixtures.GeneratedBundle;
+import dev.mirrorseed.fixtures.GeneratedImage;
+import dev.mirrorseed.fixtures.RegistryServer;
+import dev.mirrorseed.fixtures.Skopeo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on real components: a generated bundle goes through a real Kafka broker into a
+ * real distribution registry, and skopeo, an independent client, checks every tag's digest.
+ */
+class PushEndToEndTest {
+  private static final long MB = 1_000_000;
+  @TempDir static Path shared;
+  static GeneratedBundle bundle;
+  static String registry;
+
+  @BeforeAll
+  static void generateBundle() {
+    // Six images sharing layers, one of them over 100 MB, as the acceptance asks.
+    bundle = BundleGenerator.generate(
+        BundleSpec.of(6, 150 * MB).withLargestLayer(110 * MB), shared.resolve("bundle"));
+    registry = RegistryServer.shared().hostPort();
+  }
+
+  @Test
+  void pushesEveryImageWithTheBundlesDigestAsSkopeoSeesIt(@TempDir Path work) throws IOException {
+    String target = registry + "/" + uniqueNamespace();
+    CliRun run = CliRun.of("push", "--source", bundle.layout().toString(), "--private-registry", target,
+        "--bootstrap-servers", TestKafka.bootstrapServers(), "--workspace", work.toString(),
+        "--report", work.resolve("report.json").toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("6 pushed, 6 verified, 0 failed");
+    for (GeneratedImage image : bundle.images()) {
+      String mirrored = target + "/" + image.reference().substring("gcr.io/".length());
+      assertThat(run.out()).contains("verified " + image.reference() + " -> " + mirrored);
+      assertThat(Skopeo.sha256(Skopeo.inspectRaw(mirrored))).as(mirrored).isEqualTo(image.manifestDigest());
+    }
+    JsonNode report = new ObjectMapper().readTree(work.resolve("report.json").toFile());
+    assertThat(report.get("verified").asInt()).isEqualTo(6);
+    for (JsonNode image : report.get("results")) {
+      assertThat(image.get("status").asText()).isEqualTo("VERIFIED");
+      assertThat(image.get("observedDigest")).isEqualTo(image.get("expectedDigest"));
+    }
+    assertThat(report.get("bytesUploaded").asLong()).isGreaterThan(150 * MB);
+  }
+
+  @Test
+  void secondRunUploadsNothingAndVerifiesEverythingAgain(@TempDir Path work) throws IOException {
+    String target = registry + "/" + uniqueNamespace();
+    String[] push = {"push", "--source", bundle.layout().toString(), "--private-registry", target,
+        "--bootstrap-servers", TestKafka.bootstrapServers(), "--workspace", work.toString(),
+        "--report", work.resolve("report.json").toString()};
+    assertThat(CliRun.of(push).exitCode()).isZero();
+
+    CliRun again = CliRun.of(push);
+
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("6 pushed, 6 verified, 0 failed");
+    JsonNode report = new ObjectMapper().readTree(work.resolve("report.json").toFile());
+    assertThat(report.get("bytesUploaded").asLong()).isZero();
+    assertThat(report.get("verified").asInt()).isEqualTo(6);
+  }
+
+  @Test
+  void pushesATarBundleThroughTheEmbeddedBroker(@TempDir Path work) {
+    Path tar = BundleGenerator.writeTar(bundle.layout(), work.resolve("bundle.tar"));
+    String target = registry + "/" + uniqueNamespace();
+
+    CliRun run = CliRun.of("push", "--source", tar.toString(), "--private-registry", target,
+        "--workspace", work.resolve("workspace").toString(), "--workers", "2");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("6 pushed, 6 verified, 0 failed");
+    GeneratedImage first = bundle.images().get(0);
+    String mirrored = target + "/" + first.reference().substring("gcr.io/".length());
+    assertThat(Skopeo.sha256(Skopeo.inspectRaw(mirrored))).isEqualTo(first.manifestDigest());
+    assertThat(work.resolve("workspace/kafka")).isDirectory();
+  }
+
+  private static String uniqueNamespace() {
+    return "e2e" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+  }
+}
