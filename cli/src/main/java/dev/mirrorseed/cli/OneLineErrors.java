@@ -1,5 +1,6 @@
 package dev.mirrorseed.cli;
 
+import dev.mirrorseed.broker.WorkspaceInUseException;
 import dev.mirrorseed.bundle.BundleException;
 import dev.mirrorseed.kafka.KafkaUnavailableException;
 import dev.mirrorseed.oci.InvalidManifestException;
@@ -42,6 +43,7 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
     }
     if (e instanceof BundleException || e instanceof InvalidManifestException
         || e instanceof IllegalArgumentException || e instanceof RegistryException
+        || e instanceof WorkspaceInUseException
         || e instanceof UncheckedIOException && e.getCause() instanceof NoSuchFileException) {
       return ExitCode.BAD_INPUT;
     }

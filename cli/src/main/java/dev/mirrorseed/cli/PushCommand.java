@@ -86,7 +86,7 @@ final class PushCommand implements Callable<Integer> {
 
       // Kafka comes up and the workers join their group while the bundle is being staged.
       CompletableFuture<EmbeddedKafka> broker = bootstrapServers == null
-          ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(workspace.resolve("kafka")))
+          ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(workspace))
           : CompletableFuture.completedFuture(null);
       CompletableFuture<Pipeline> pipeline = broker.thenApply(kafka -> Pipeline.start(
           new KafkaSettings(kafka == null ? bootstrapServers : kafka.bootstrapServers(), new Topics(topicPrefix)),

@@ -1,0 +1,212 @@
+package dev.mirrorseed.broker;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.raft.DynamicVoters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Apache Kafka cluster (KRaft broker and controller) running inside this JVM, its log
+ * under a directory of its own. Restarting on the same directory keeps topics, records and committed
+ * offsets, so a workspace is a resumable local queue.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+  /** Kafka's log (topics, metadata) lives here, below the directory the caller owns. */
+  private static final String LOG_DIR = "kafka";
+  /** Written by formatting; its absence means a fresh directory. */
+  private static final String META_PROPERTIES = "meta.properties";
+  private static final Duration READY_WITHIN = Duration.ofSeconds(60);
+
+  private final Path dataDir;
+  private final WorkspaceLock lock;
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+  private boolean closed;
+
+  private EmbeddedKafka(Path dataDir, WorkspaceLock lock, KafkaRaftServer server, String bootstrapServers) {
+    this.dataDir = dataDir;
+    this.lock = lock;
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /** Starts a broker on dataDir (formatting it on first use) with ports picked free on 127.0.0.1. */
+  public static EmbeddedKafka start(Path dataDir) {
+    return start(dataDir, 0);
+  }
+
+  /**
+   * Starts a broker on dataDir listening on brokerPort (0 picks a free one); returns once a client
+   * gets an answer from it.
+   *
+   * @throws WorkspaceInUseException if another broker already runs on dataDir
+   * @throws BrokerFailedException if the broker does not start
+   */
+  public static EmbeddedKafka start(Path dataDir, int brokerPort) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    long startedAt = System.nanoTime();
+    FatalExits.install();
+    WorkspaceLock lock = WorkspaceLock.acquire(dir);
+    KafkaRaftServer server = null;
+    boolean started = false;
+    try {
+      Path logDir = dir.resolve(LOG_DIR);
+      int port = brokerPort == 0 ? freePort() : requireFree(brokerPort);
+      Map<String, String> props = SingleNodeConfig.of(logDir, port, freePort());
+      KafkaConfig config = new KafkaConfig(props);
+      if (!Files.exists(logDir.resolve(META_PROPERTIES))) {
+        format(config, logDir);
+      }
+      server = new KafkaRaftServer(config, Time.SYSTEM);
+      server.startup();
+      String bootstrap = SingleNodeConfig.HOST + ":" + port;
+      awaitReady(bootstrap);
+      LOG.debug("kafka started at {} on {} in {} ms", bootstrap, dir,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
+      EmbeddedKafka kafka = new EmbeddedKafka(dir, lock, server, bootstrap);
+      started = true;
+      return kafka;
+    } catch (BrokerFailedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new BrokerFailedException("kafka broker on " + dir + " failed to start: " + e.getMessage(), e);
+    } finally {
+      if (!started) {
+        stopQuietly(server);
+        lock.close();
+      }
+    }
+  }
+
+  /** host:port for clients' bootstrap.servers. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Stops the broker cleanly (its log is flushed and can be reopened) and releases the directory. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } finally {
+      lock.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddedKafka[" + bootstrapServers + ", " + dataDir + "]";
+  }
+
+  private static void format(KafkaConfig config, Path logDir) {
+    try {
+      Files.createDirectories(logDir);
+      Formatter formatter = new Formatter()
+          .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+          .setNodeId(SingleNodeConfig.NODE_ID)
+          .setClusterId(Uuid.randomUuid().toString())
+          .setControllerListenerName(SingleNodeConfig.CONTROLLER_LISTENER)
+          .setMetadataLogDirectory(config.metadataLogDir())
+          // Like `kafka-storage format --standalone`: this node is the whole controller quorum. The
+          // Formatter only writes the voter set when told the quorum is dynamic.
+          .setInitialControllers(DynamicVoters.parse(SingleNodeConfig.NODE_ID + "@"
+              + SingleNodeConfig.HOST + ":" + controllerPort(config) + ":" + Uuid.randomUuid()))
+          .setHasDynamicQuorum(true);
+      formatter.addDirectory(logDir.toString());
+      formatter.run();
+    } catch (Exception e) {
+      throw new BrokerFailedException("cannot format kafka log directory " + logDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int controllerPort(KafkaConfig config) {
+    return config.controllerListeners().head().port();
+  }
+
+  private static void awaitReady(String bootstrap) {
+    Map<String, Object> props = Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_WITHIN.toMillis());
+    try (Admin admin = Admin.create(props)) {
+      if (admin.describeCluster().nodes().get(READY_WITHIN.toMillis(), TimeUnit.MILLISECONDS).isEmpty()) {
+        throw new BrokerFailedException("kafka broker at " + bootstrap + " reports no nodes");
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new BrokerFailedException("kafka broker at " + bootstrap + " did not answer within "
+          + READY_WITHIN.toSeconds() + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrokerFailedException("interrupted while waiting for kafka broker at " + bootstrap, e);
+    }
+  }
+
+  // A listener on port 0 cannot be read back from KafkaRaftServer, so ports are chosen up front.
+  private static int freePort() {
+    try (ServerSocket socket = bind(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + SingleNodeConfig.HOST, e);
+    }
+  }
+
+  // Kafka reports a taken port with pages of stack traces from deep inside startup; say it in a line.
+  private static int requireFree(int port) {
+    try (ServerSocket socket = bind(port)) {
+      return port;
+    } catch (IOException e) {
+      throw new BrokerFailedException("port " + port + " on " + SingleNodeConfig.HOST
+          + " is already in use: choose another port");
+    }
+  }
+
+  private static ServerSocket bind(int port) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    try {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getByName(SingleNodeConfig.HOST), port), 1);
+      return socket;
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  private static void stopQuietly(KafkaRaftServer server) {
+    if (server == null) {
+      return;
+    }
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } catch (RuntimeException e) {
+      LOG.warn("kafka broker did not stop cleanly after a failed start: {}", e.toString());
+    }
+  }
+}

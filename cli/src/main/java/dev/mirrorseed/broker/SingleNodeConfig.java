@@ -1,0 +1,52 @@
+package dev.mirrorseed.broker;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The settings of a one-node KRaft cluster (broker and controller in one process) used as a local queue. */
+final class SingleNodeConfig {
+  static final int NODE_ID = 1;
+  static final String CONTROLLER_LISTENER = "CONTROLLER";
+  static final String HOST = "127.0.0.1";
+
+  private SingleNodeConfig() {}
+
+  static Map<String, String> of(Path logDir, int brokerPort, int controllerPort) {
+    Map<String, String> props = new TreeMap<>();
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", Integer.toString(NODE_ID));
+    props.put("listeners",
+        "PLAINTEXT://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("controller.listener.names", CONTROLLER_LISTENER);
+    props.put("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
+    props.put("log.dirs", logDir.toString());
+
+    // Internal topics default to 3 replicas; with one broker, consumer groups and transactions then
+    // hang with only a WARN. One partition each is plenty for one node and makes their creation quick.
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("offsets.topic.num.partitions", "1");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.num.partitions", "1");
+    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("share.coordinator.state.topic.num.partitions", "1");
+    props.put("default.replication.factor", "1");
+    props.put("min.insync.replicas", "1");
+
+    // A workspace is a durable local queue: records and committed offsets must outlive any pause
+    // between runs (defaults: 7 days each).
+    props.put("log.retention.ms", "-1");
+    props.put("offsets.retention.minutes", Integer.toString(100 * 365 * 24 * 60));
+
+    // Consumers join at once instead of waiting 3 s for more members that will never come.
+    props.put("group.initial.rebalance.delay.ms", "0");
+    // The cleaner's dedupe buffer defaults to 128 MiB of zero-filled heap; compaction here is tiny.
+    props.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
+    return props;
+  }
+}

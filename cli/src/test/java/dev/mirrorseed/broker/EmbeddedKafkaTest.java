@@ -1,0 +1,147 @@
+package dev.mirrorseed.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedKafkaTest {
+  private static final String TOPIC = "queue";
+  private static final String GROUP = "workers";
+  private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
+  private static final int RECORDS = 100;
+
+  @TempDir Path dir;
+
+  @Test
+  void restartOnTheSameDirectoryKeepsRecordsAndCommittedOffsets() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+      try (Admin admin = admin(kafka)) {
+        admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+        awaitLeader(admin);
+      }
+      produce(kafka);
+      assertThat(consumeAndCommit(kafka)).hasSize(RECORDS);
+    }
+
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir); Admin admin = admin(kafka)) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
+      assertThat(committed.get(PARTITION).offset()).isEqualTo(RECORDS);
+      long end = admin.listOffsets(Map.of(PARTITION, OffsetSpec.latest())).partitionResult(PARTITION)
+          .get().offset();
+      assertThat(end).isEqualTo(RECORDS);
+    }
+  }
+
+  @Test
+  void aSecondBrokerOnADirectoryInUseFailsWithOneLine() {
+    try (EmbeddedKafka first = EmbeddedKafka.start(dir)) {
+      assertThatThrownBy(() -> EmbeddedKafka.start(dir))
+          .isInstanceOf(WorkspaceInUseException.class)
+          .hasMessage("workspace " + dir.toAbsolutePath() + " is in use by another mirrorseed process");
+      assertThat(first.bootstrapServers()).startsWith("127.0.0.1:");
+    }
+    // Closing released the directory.
+    EmbeddedKafka.start(dir).close();
+  }
+
+  @Test
+  void aTakenPortIsReportedInOneLine() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      assertThatThrownBy(() -> EmbeddedKafka.start(dir, taken.getLocalPort()))
+          .isInstanceOf(BrokerFailedException.class)
+          .hasMessage("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use: choose another port");
+    }
+    // The failed start released the directory.
+    EmbeddedKafka.start(dir).close();
+  }
+
+  private static Admin admin(EmbeddedKafka kafka) {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+  }
+
+  // Producing before the partition has a leader has lost records (KAFKA-15591).
+  private static void awaitLeader(Admin admin) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (admin.describeTopics(Set.of(TOPIC)).allTopicNames().get().get(TOPIC)
+        .partitions().get(0).leader() == null) {
+      assertThat(System.nanoTime()).as("partition leader elected within 30 s").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    admin.listOffsets(Map.of(PARTITION, OffsetSpec.latest())).all().get();
+  }
+
+  private static void produce(EmbeddedKafka kafka) throws Exception {
+    Map<String, Object> props = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>();
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+      for (int i = 0; i < RECORDS; i++) {
+        CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(TOPIC, "key-" + i, "value-" + i), (metadata, error) -> {
+          if (error != null) {
+            ack.completeExceptionally(error);
+          } else {
+            ack.complete(metadata);
+          }
+        });
+        acks.add(ack);
+      }
+    }
+    for (int i = 0; i < RECORDS; i++) {
+      assertThat(acks.get(i).get(10, TimeUnit.SECONDS).offset()).isEqualTo(i);
+    }
+  }
+
+  private static List<String> consumeAndCommit(EmbeddedKafka kafka) {
+    Map<String, Object> props = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, GROUP,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      consumer.subscribe(List.of(TOPIC));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (values.size() < RECORDS && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+          values.add(record.value());
+        }
+      }
+      consumer.commitSync();
+    }
+    return values;
+  }
+}
