@@ -2,6 +2,7 @@ package dev.mirrorseed.reference;
 
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -11,6 +12,8 @@ import java.util.regex.Pattern;
  */
 public record MirrorTarget(String registry, String namespace) {
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9a-fA-F:]+](:[0-9]{1,5})?");
+  private static final Set<String> DOCKER_HUB =
+      Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*");
 
   public MirrorTarget {
@@ -37,7 +40,13 @@ public record MirrorTarget(String registry, String namespace) {
 
   /** The repository (without registry host) a source image lands in. */
   public String repositoryFor(String sourceReference) {
-    String path = parseSource(sourceReference).getRepository();
+    ImageReference source = parseSource(sourceReference);
+    String path = source.getRepository();
+    // Docker Hub's official images live under library/, which containerd adds and jib does not
+    // when the reference names docker.io explicitly.
+    if (DOCKER_HUB.contains(source.getRegistry()) && !path.contains("/")) {
+      path = "library/" + path;
+    }
     return namespace.isEmpty() ? path : namespace + "/" + path;
   }
 

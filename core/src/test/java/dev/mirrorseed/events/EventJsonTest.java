@@ -1,0 +1,56 @@
+package dev.mirrorseed.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mirrorseed.oci.Descriptor;
+import dev.mirrorseed.oci.Digest;
+import dev.mirrorseed.oci.MediaTypes;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Events travel as JSON naming their schema; what is written reads back equal. */
+class EventJsonTest {
+  private static final Descriptor MANIFEST =
+      new Descriptor(MediaTypes.OCI_MANIFEST, Digest.of("m".getBytes()), 321);
+  private static final ImageSpec IMAGE = new ImageSpec("gcr.io/a/b:1", "127.0.0.1:5000", "ns/a/b",
+      List.of("1"), MANIFEST, List.of(),
+      List.of(new Descriptor(MediaTypes.OCI_LAYER_TAR, Digest.of("l".getBytes()), 99)));
+
+  @Test
+  void pushRequestRoundTripsAndNamesItsSchema() {
+    PushRequest request = new PushRequest("run-1", Instant.parse("2026-11-24T22:00:00Z"), IMAGE, "/staging");
+
+    byte[] json = EventJson.write(request);
+
+    String text = new String(json, StandardCharsets.UTF_8);
+    assertThat(text).contains("\"schema\":\"PushRequest/v1\"")
+        .contains("\"digest\":\"" + MANIFEST.digest() + "\"")
+        .contains("\"at\":\"2026-11-24T22:00:00Z\"");
+    assertThat(EventJson.read(json)).isEqualTo(request);
+  }
+
+  @Test
+  void everyResultKindRoundTrips() {
+    List<MirrorEvent> events = List.of(
+        new ImagePushed("r", Instant.EPOCH, IMAGE, MANIFEST.digest(), 1, 0, 0, 99, 1, 12, "w1"),
+        new ImageFailed("r", Instant.EPOCH, IMAGE, ErrorCode.REJECTED, "no", 1, 3, "w1"),
+        new RunPlanned("r", Instant.EPOCH, "/b", "sha256:00", "127.0.0.1:5000/ns", 1, 1, 99),
+        new ImageVerified("r", Instant.EPOCH, IMAGE, MANIFEST.digest(), 1, 99),
+        new VerificationFailed("r", Instant.EPOCH, IMAGE, null, List.of("missing"), 0),
+        new RunCompleted("r", Instant.EPOCH, 1, 1, 1, 0));
+
+    for (MirrorEvent event : events) {
+      assertThat(EventJson.read(EventJson.write(event))).isEqualTo(event);
+    }
+  }
+
+  @Test
+  void unknownFieldsFromNewerWritersAreIgnored() {
+    byte[] json = ("{\"schema\":\"RunCompleted/v1\",\"runId\":\"r\",\"at\":\"1970-01-01T00:00:00Z\","
+        + "\"images\":1,\"pushed\":1,\"verified\":1,\"failed\":0,\"addedLater\":true}").getBytes();
+
+    assertThat(EventJson.read(json)).isEqualTo(new RunCompleted("r", Instant.EPOCH, 1, 1, 1, 0));
+  }
+}
