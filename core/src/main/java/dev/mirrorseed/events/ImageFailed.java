@@ -2,7 +2,10 @@ package dev.mirrorseed.events;
 
 import java.time.Instant;
 
-/** A worker gave up on an image; {@code message} is the one line a person needs to fix it. */
+/**
+ * A worker gave up on an image, or the producer found it unreadable in the bundle (then
+ * {@code workerId} is {@link #PRODUCER}); {@code message} is the one line a person needs to fix it.
+ */
 public record ImageFailed(
     String runId,
     Instant at,
@@ -12,4 +15,7 @@ public record ImageFailed(
     int attempts,
     long durationMillis,
     String workerId)
-    implements PushResult {}
+    implements PushResult {
+  /** The {@code workerId} of failures the producer reports for images it could not read. */
+  public static final String PRODUCER = "producer";
+}

@@ -34,12 +34,16 @@ public record ManifestContent(String mediaType, List<Descriptor> blobs, List<Des
     if (root == null || !root.isObject()) {
       throw new InvalidManifestException("manifest is not a JSON object");
     }
+    String mediaType = root.path("mediaType").asText(declaredMediaType);
+    if (root.path("schemaVersion").asInt() == 1 || MediaTypes.isSchema1(mediaType)) {
+      throw new InvalidManifestException("unsupported manifest schema 1 (" + mediaType
+          + "), which registries no longer accept: re-pull it with a current docker/skopeo, which write schema 2");
+    }
     if (root.path("schemaVersion").asInt() != 2) {
       throw new InvalidManifestException(
           "unsupported manifest schemaVersion " + root.path("schemaVersion")
               + " (only schema 2 / OCI manifests can be mirrored)");
     }
-    String mediaType = root.path("mediaType").asText(declaredMediaType);
     if (root.has("manifests")) {
       return new ManifestContent(mediaType, List.of(), descriptors(root.get("manifests")));
     }
@@ -48,6 +52,9 @@ public record ManifestContent(String mediaType, List<Descriptor> blobs, List<Des
       blobs.add(descriptor(root.get("config")));
     }
     blobs.addAll(descriptors(root.path("layers")));
+    // OCI 1.1's artifact manifest lists its content as "blobs"; "subject" only points at another
+    // manifest, which the registry need not hold, so it is no blob of this one.
+    blobs.addAll(descriptors(root.path("blobs")));
     return new ManifestContent(mediaType, blobs, List.of());
   }
 

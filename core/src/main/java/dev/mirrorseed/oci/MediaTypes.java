@@ -10,6 +10,7 @@ public final class MediaTypes {
   public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
   public static final String OCI_LAYER_TAR = "application/vnd.oci.image.layer.v1.tar";
   public static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
+  public static final String OCI_LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd";
   public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
   public static final String DOCKER_MANIFEST_LIST =
       "application/vnd.docker.distribution.manifest.list.v2+json";
@@ -33,6 +34,10 @@ public final class MediaTypes {
 
   public static boolean isImageManifest(String mediaType) {
     return IMAGE_MANIFESTS.contains(mediaType);
+  }
+
+  public static boolean isSchema1(String mediaType) {
+    return DOCKER_SCHEMA1_MANIFEST.equals(mediaType) || DOCKER_SCHEMA1_SIGNED_MANIFEST.equals(mediaType);
   }
 
   public static boolean isManifest(String mediaType) {

@@ -2,47 +2,86 @@ package dev.mirrorseed.bundle;
 
 import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.staging.StagingStore;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
-/** Opens what the user passed as {@code --source} and gets its blobs into a staging store. */
+/**
+ * What the user passed as {@code --source}, read in one pass into a staging store while a
+ * {@link BundleVisitor} hears what is found. An OCI layout directory is used in place; an archive
+ * (tar, gzip, xz or zstd, told by its content) is decompressed as it streams, its raw bytes hashed on
+ * the way for the bundle digest, both on a thread of their own a few megabytes ahead of the staging.
+ */
 public final class BundleSource {
-  private BundleSource() {}
+  private static final int BUFFER_BYTES = 1 << 20;
+  private static final int DECOMPRESSED_BUFFER_BYTES = 64 << 10;
+
+  private final Path source;
+  private final BundleFormat format;
+  private final StagingStore store;
+
+  private BundleSource(Path source, BundleFormat format, StagingStore store) {
+    this.source = source;
+    this.format = format;
+    this.store = store;
+  }
 
   /**
-   * Stages {@code source}: an OCI layout directory is used in place ({@code stagingDir} is then not
-   * touched); a tar of one is read into a store at {@code stagingDir}.
+   * Recognises {@code source} by its content. {@code stagingDir} receives an archive's blobs; a layout
+   * directory is its own store, and {@code stagingDir} is then not touched.
    *
-   * @throws BundleException when the source is not a bundle this version can read, or is corrupt
+   * @throws BundleException when the source is missing or is no bundle this version can read
    */
-  public static StagedBundle stage(Path source, Path stagingDir) {
+  public static BundleSource open(Path source, Path stagingDir) {
     BundleFormat format = BundleFormat.of(source);
     return switch (format) {
-      case DIRECTORY -> inPlace(source);
-      case TAR -> TarLayoutReader.read(source, StagingStore.create(stagingDir));
-      case GZIP, XZ, ZSTD -> throw new BundleException(source + " is " + format.name().toLowerCase(Locale.ROOT)
-          + "-compressed: compressed bundles are not supported yet: decompress first");
-      case UNKNOWN -> throw new BundleException(source + " is neither an OCI layout directory nor a tar archive:"
-          + " pass a layout directory or an uncompressed .tar of one");
+      case DIRECTORY -> new BundleSource(source, format, StagingStore.inPlace(source));
+      case TAR, GZIP, XZ, ZSTD -> new BundleSource(source, format, StagingStore.create(stagingDir));
+      case UNKNOWN -> throw new BundleException(source + " is neither a directory nor a tar, gzip, xz or zstd archive:"
+          + " pass an OCI layout directory or an archive of image layouts or docker-save archives");
     };
   }
 
-  private static StagedBundle inPlace(Path directory) {
-    Path indexFile = directory.resolve("index.json");
-    if (!Files.isRegularFile(indexFile)) {
-      throw new BundleException(directory + " has no index.json, so it is not an OCI image layout:"
-          + " pass a layout directory or an uncompressed .tar of one");
-    }
-    byte[] index;
-    try {
-      index = Files.readAllBytes(indexFile);
+  /** Where the blobs are (or will be) staged. */
+  public StagingStore store() {
+    return store;
+  }
+
+  /**
+   * Reads the whole bundle, telling {@code visitor} what it finds as it finds it.
+   *
+   * @return {@code sha256:<hex>} of the archive file as read, or of index.json for a directory
+   * @throws BundleException when the bundle cannot be read on: the visitor has heard all before that
+   */
+  public String read(long maxBlobBytes, boolean gzipDockerLayers, BundleVisitor visitor) {
+    Intake intake = new Intake(store, visitor, maxBlobBytes, gzipDockerLayers);
+    return format == BundleFormat.DIRECTORY ? LayoutDirectory.read(source, intake) : readArchive(intake);
+  }
+
+  private String readArchive(Intake intake) {
+    Archive bundle = Archive.bundle(source);
+    try (InputStream file = Files.newInputStream(source);
+        HashingInputStream raw = new HashingInputStream(file, Digest.newHasher());
+        InputStream content = decompressed(new BufferedInputStream(raw, BUFFER_BYTES))) {
+      if (!ArchiveReader.holdsTar(content)) {
+        throw new BundleException(source + " is a " + format + ", but what it holds is not a tar archive:"
+            + " pass an archive of image layouts or docker-save archives");
+      }
+      ArchiveReader reader = new ArchiveReader(bundle, format, intake);
+      reader.readEntries(new TarArchiveInputStream(content));
+      ArchiveReader.drain(content, bundle, format);
+      reader.finish();
+      return Digest.fromHash(raw.drainAndDigest()).toString();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + indexFile + ": " + e.getMessage(), e);
+      throw EntryStream.unreadable(bundle, format, "at its start", e);
     }
-    return new StagedBundle(
-        directory.toString(), StagingStore.inPlace(directory), Digest.of(index).toString(), index, false);
+  }
+
+  /** Decompressed (or, for a tar, read and hashed) on a thread ahead of the one staging the blobs. */
+  private InputStream decompressed(InputStream raw) throws IOException {
+    return new BufferedInputStream(new ReadAheadInputStream(format.open(raw)), DECOMPRESSED_BUFFER_BYTES);
   }
 }

@@ -1,12 +1,16 @@
 package dev.mirrorseed.produce;
 
+import dev.mirrorseed.events.ErrorCode;
+import dev.mirrorseed.events.ImageFailed;
 import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.MirrorEvent;
 import dev.mirrorseed.events.PushRequest;
 import dev.mirrorseed.events.RunPlanned;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.KafkaUnavailableException;
-import dev.mirrorseed.plan.BundlePlan;
+import dev.mirrorseed.plan.BrokenImage;
+import dev.mirrorseed.plan.BundleSummary;
+import dev.mirrorseed.plan.PlanListener;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,40 +22,84 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Publishes a planned run: {@link RunPlanned} to the audit topic, then one {@link PushRequest} per image.
- * Returns only when Kafka has acknowledged every record, so a run that starts is never half-published
- * without the caller knowing.
+ * Publishes a run while the bundle is still being read: a {@link PushRequest} the moment an image is
+ * staged (so workers push while the rest decompresses), an {@link ImageFailed} from the producer for an
+ * image the bundle holds broken, and {@link RunPlanned} last, once the number of images is known.
+ * {@link #complete} and {@link #abandoned} return only when Kafka has acknowledged every record of the
+ * run.
  */
-public final class RunPublisher {
+public final class RunPublisher implements PlanListener, AutoCloseable {
   private final KafkaSettings settings;
+  private final String runId;
+  private final String staging;
+  private final Producer<String, MirrorEvent> producer;
+  /** The bundle digest of a run whose bundle could not be read to its end. */
+  public static final String UNREAD = "unread";
 
-  public RunPublisher(KafkaSettings settings) {
+  private final List<Future<RecordMetadata>> sends = new ArrayList<>();
+  private int published;
+
+  public RunPublisher(KafkaSettings settings, String runId, String staging) {
     this.settings = settings;
+    this.runId = runId;
+    this.staging = staging;
+    this.producer = new KafkaProducer<>(settings.producer("mirrorseed-producer-" + runId));
   }
 
-  public RunPlanned publish(String runId, BundlePlan plan, String target) {
-    RunPlanned planned = new RunPlanned(
-        runId, Instant.now(), plan.source(), plan.bundleDigest(), target,
-        plan.images().size(), plan.uniqueBlobs(), plan.uniqueBytes());
-    try (Producer<String, MirrorEvent> producer =
-        new KafkaProducer<>(settings.producer("mirrorseed-producer-" + runId))) {
-      List<Future<RecordMetadata>> sends = new ArrayList<>();
-      sends.add(producer.send(new ProducerRecord<>(settings.topics().audit(), runId, planned)));
-      for (ImageSpec image : plan.images()) {
-        PushRequest request =
-            new PushRequest(runId, Instant.now(), image, plan.staging().toAbsolutePath().toString());
-        sends.add(producer.send(new ProducerRecord<>(settings.topics().requests(), image.targetKey(), request)));
-      }
-      producer.flush();
+  @Override
+  public void imageReady(ImageSpec image) {
+    send(settings.topics().requests(), image.targetKey(), new PushRequest(runId, Instant.now(), image, staging));
+  }
+
+  @Override
+  public void imageBroken(BrokenImage broken) {
+    ImageSpec image = new ImageSpec(broken.sourceRef(), broken.targetRegistry(), broken.targetRepository(),
+        broken.tags(), null, List.of(), List.of());
+    send(settings.topics().results(), image.targetKey(), new ImageFailed(runId, Instant.now(), image,
+        ErrorCode.BAD_INPUT, broken.reason(), 0, 0, ImageFailed.PRODUCER));
+  }
+
+  /** Ends the run's publication after the whole bundle was read: every image is announced. */
+  public RunPlanned complete(BundleSummary summary, String target) {
+    return finish(new RunPlanned(runId, Instant.now(), summary.source(), summary.bundleDigest(), target,
+        published, summary.uniqueBlobs(), summary.uniqueBytes()));
+  }
+
+  /**
+   * Ends the publication of a run whose bundle became unreadable part way: the images announced so far
+   * are still pushed and verified, and the run is planned as just those.
+   */
+  public RunPlanned abandoned(String source, String target) {
+    return finish(new RunPlanned(runId, Instant.now(), source, UNREAD, target, published, 0, 0));
+  }
+
+  private RunPlanned finish(RunPlanned planned) {
+    sends.add(producer.send(new ProducerRecord<>(settings.topics().audit(), runId, planned)));
+    producer.flush();
+    try {
       for (Future<RecordMetadata> send : sends) {
         send.get();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
-    } catch (ExecutionException | org.apache.kafka.common.KafkaException e) {
+    } catch (ExecutionException e) {
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
     }
     return planned;
+  }
+
+  private void send(String topic, String key, MirrorEvent event) {
+    try {
+      sends.add(producer.send(new ProducerRecord<>(topic, key, event)));
+      published++;
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new KafkaUnavailableException(settings.bootstrapServers(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
   }
 }

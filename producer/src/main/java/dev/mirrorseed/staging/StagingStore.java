@@ -2,6 +2,7 @@ package dev.mirrorseed.staging;
 
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -92,7 +93,7 @@ public final class StagingStore {
       MessageDigest sha256 = Digest.newHasher();
       long size = 0;
       try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW)) {
-        byte[] buffer = new byte[BUFFER_BYTES];
+        byte[] buffer = new byte[bufferFor(expected.size())];
         for (int n; (n = in.read(buffer)) >= 0; ) {
           size += n;
           if (size > expected.size()) {
@@ -114,6 +115,41 @@ public final class StagingStore {
   }
 
   /**
+   * Stores content whose digest is not known beforehand (a docker-save layer, a manifest built here):
+   * its sha256 names it. The stream is read to its end and not closed.
+   */
+  public Descriptor add(InputStream in, String mediaType) {
+    Path temp = ingest.resolve("unnamed-" + UUID.randomUUID() + ".partial");
+    try {
+      Files.createDirectories(ingest);
+      Files.createDirectories(blobs);
+      MessageDigest sha256 = Digest.newHasher();
+      long size = 0;
+      try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW)) {
+        byte[] buffer = new byte[BUFFER_BYTES];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+          size += n;
+          sha256.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+        }
+      }
+      Descriptor stored = new Descriptor(mediaType, Digest.fromHash(sha256.digest()), size);
+      if (!contains(stored.digest(), size)) {
+        moveIntoPlace(temp, stored);
+      }
+      return stored;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot store a blob in " + root + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(temp);
+    }
+  }
+
+  public Descriptor add(byte[] content, String mediaType) {
+    return add(new ByteArrayInputStream(content), mediaType);
+  }
+
+  /**
    * Hashes a stored blob, for layouts this store did not write itself.
    *
    * @throws BlobMismatchException naming the blob and its file when size or sha256 differ
@@ -132,6 +168,11 @@ public final class StagingStore {
       throw new UncheckedIOException("cannot read blob file " + path + ": " + e.getMessage(), e);
     }
     requireMatch(expected, size, Digest.fromHash(sha256.digest()), "file " + path);
+  }
+
+  /** Small blobs (most configs and manifests) need no megabyte of buffer each; one more byte shows excess. */
+  private static int bufferFor(long expectedSize) {
+    return (int) Math.max(8 * 1024, Math.min(BUFFER_BYTES, expectedSize + 1));
   }
 
   private static void requireMatch(Descriptor expected, long size, Digest actual, String what) {

@@ -11,20 +11,20 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** Builds the tar variants a bundle reader must cope with, hostile ones included. */
-final class TarBuilder implements AutoCloseable {
+public final class TarBuilder implements AutoCloseable {
   private final TarArchiveOutputStream tar;
 
-  TarBuilder(Path file) throws IOException {
+  public TarBuilder(Path file) throws IOException {
     this(Files.newOutputStream(file));
   }
 
-  TarBuilder(OutputStream out) {
+  public TarBuilder(OutputStream out) {
     tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
   }
 
   /** Every file of a layout directory, under {@code prefix} (e.g. "bundle/", or ""). */
-  TarBuilder layout(Path layoutDir, String prefix) throws IOException {
+  public TarBuilder layout(Path layoutDir, String prefix) throws IOException {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(layoutDir)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
@@ -35,7 +35,7 @@ final class TarBuilder implements AutoCloseable {
     return this;
   }
 
-  TarBuilder file(String name, byte[] content) throws IOException {
+  public TarBuilder file(String name, byte[] content) throws IOException {
     TarArchiveEntry entry = new TarArchiveEntry(name, true); // true: keep absolute names as they are
     entry.setSize(content.length);
     tar.putArchiveEntry(entry);
@@ -44,11 +44,11 @@ final class TarBuilder implements AutoCloseable {
     return this;
   }
 
-  TarBuilder symlink(String name, String target) throws IOException {
+  public TarBuilder symlink(String name, String target) throws IOException {
     return link(name, target, TarConstants.LF_SYMLINK);
   }
 
-  TarBuilder hardlink(String name, String target) throws IOException {
+  public TarBuilder hardlink(String name, String target) throws IOException {
     return link(name, target, TarConstants.LF_LINK);
   }
 

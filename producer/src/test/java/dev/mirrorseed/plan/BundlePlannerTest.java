@@ -153,9 +153,11 @@ class BundlePlannerTest {
 
     assertThat(images).hasSize(5);
     assertThat(images.get(0).tags()).containsExactly("v0.6.0-gke.0", "latest");
-    assertThat(images.get(4).targetRepository()).isEqualTo("test-namespace/anthos-baremetal-release/kube-rbac-proxy-copy");
-    assertThat(images.get(4).tags()).containsExactly("v1");
-    assertThat(images.get(4).manifest()).isEqualTo(images.get(0).manifest());
+    // The copy needs exactly the first image's blobs, so it is complete with it, before the others.
+    ImageSpec copyImage = images.get(1);
+    assertThat(copyImage.targetRepository()).isEqualTo("test-namespace/anthos-baremetal-release/kube-rbac-proxy-copy");
+    assertThat(copyImage.tags()).containsExactly("v1");
+    assertThat(copyImage.manifest()).isEqualTo(images.get(0).manifest());
   }
 
   @Test
@@ -200,7 +202,7 @@ class BundlePlannerTest {
     Files.write(copy.resolve("blobs/sha256").resolve(outerDigest.hex()), outerBytes);
     rewriteIndex(copy, entries -> entries.addObject().put("mediaType", MediaTypes.OCI_INDEX)
         .put("digest", outerDigest.toString()).put("size", outerBytes.length)
-        .putObject("annotations").put(IndexEntry.CONTAINERD_NAME, PREFIX + "nested:v1"));
+        .putObject("annotations").put("io.containerd.image.name", PREFIX + "nested:v1"));
 
     List<ImageSpec> images = BundlePlanner.stageAndPlan(copy, temp, TARGET).images();
 
@@ -227,10 +229,10 @@ class BundlePlannerTest {
         .put("digest", image.manifestDigest()).put("size", image.size());
     ObjectNode annotations = entry.putObject("annotations");
     if (containerdName != null) {
-      annotations.put(IndexEntry.CONTAINERD_NAME, containerdName);
+      annotations.put("io.containerd.image.name", containerdName);
     }
     if (refName != null) {
-      annotations.put(IndexEntry.REF_NAME, refName);
+      annotations.put("org.opencontainers.image.ref.name", refName);
     }
     return entry;
   }
