@@ -7,8 +7,11 @@ final class OutcomeLine {
   private OutcomeLine() {}
 
   static String of(ImageOutcome outcome) {
-    String head = String.format("%-8s %s -> %s", outcome.status() == ImageOutcome.Status.VERIFIED
-        ? "verified" : "FAILED", outcome.sourceRef(), outcome.targetRef());
+    String status = outcome.status() == ImageOutcome.Status.VERIFIED ? "verified" : "FAILED";
+    // An image whose name the bundle did not yield has no target: its source says which it was.
+    String head = outcome.targetRef().equals(outcome.sourceRef())
+        ? String.format("%-8s %s", status, outcome.sourceRef())
+        : String.format("%-8s %s -> %s", status, outcome.sourceRef(), outcome.targetRef());
     if (outcome.status() == ImageOutcome.Status.VERIFIED) {
       return head + " " + outcome.observedDigest() + " (" + Sizes.human(outcome.bytesUploaded()) + " uploaded)";
     }

@@ -1,11 +1,13 @@
 package dev.mirrorseed.cli;
 
 import dev.mirrorseed.broker.EmbeddedKafka;
+import dev.mirrorseed.bundle.BundleException;
 import dev.mirrorseed.events.Topics;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.TopicSetup;
-import dev.mirrorseed.plan.BundlePlan;
 import dev.mirrorseed.plan.BundlePlanner;
+import dev.mirrorseed.plan.BundleSummary;
+import dev.mirrorseed.plan.PlanOptions;
 import dev.mirrorseed.produce.RunPublisher;
 import dev.mirrorseed.reference.MirrorTarget;
 import dev.mirrorseed.registry.RegistryClients;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code mirrorseed push}: the whole pipeline in one process. Producer, a pool of worker threads and the
  * verifier run against Kafka (an embedded broker in the workspace unless {@code --bootstrap-servers}
- * names a cluster), exactly as they would as separate processes.
+ * names a cluster), exactly as they would as separate processes. Each image is published the moment
+ * its blobs are staged, so pushing overlaps reading the bundle.
  */
 @Command(
     name = "push",
@@ -39,7 +42,8 @@ final class PushCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--source", required = true, paramLabel = "PATH",
-      description = "The bundle: an OCI image layout directory or a .tar of one.")
+      description = "The bundle: a directory or a .tar, .tar.gz, .tar.xz or .tar.zst (told by content) of OCI"
+          + " layouts and/or docker-save archives, at the top or nested one archive per image.")
   Path source;
 
   @Option(names = "--private-registry", required = true, paramLabel = "HOST:PORT[/NAMESPACE]",
@@ -69,6 +73,22 @@ final class PushCommand implements Callable<Integer> {
       description = "Allow plain HTTP to a registry that is not on loopback (loopback always may).")
   boolean insecureHttp;
 
+  @Option(names = "--dry-run",
+      description = "Read and stage the bundle, print the plan (images, targets, blobs, bytes); push nothing.")
+  boolean dryRun;
+
+  @Option(names = "--max-blob-size", paramLabel = "SIZE", converter = ByteSize.class,
+      description = "Refuse blobs larger than this (e.g. 20GiB); the images needing them fail alone.")
+  Long maxBlobSize;
+
+  @Option(names = "--compress", paramLabel = "none|gzip", defaultValue = "none",
+      description = "Layers of old docker-save archives are pushed as they are (none, the default: the digest"
+          + " is a pure function of the bundle) or gzip-compressed.")
+  LayerCompression compress;
+
+  /** How layers of an old docker-save archive, which carry no registry manifest, are pushed. */
+  enum LayerCompression { none, gzip }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -79,33 +99,33 @@ final class PushCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
     }
     MirrorTarget target = MirrorTarget.parse(privateRegistry);
+    PlanOptions options = new PlanOptions(
+        maxBlobSize == null ? Long.MAX_VALUE : maxBlobSize, compress == LayerCompression.gzip);
+    if (dryRun) {
+      return dryRun(target, options, out);
+    }
     long started = System.nanoTime();
     try (RegistryClients registries = new RegistryClients(insecureHttp)) {
       // Fail in seconds on a wrong --private-registry, before any staging or Kafka work.
       registries.forRegistry(target.registry()).ping();
 
-      // Kafka comes up and the workers join their group while the bundle is being staged.
       CompletableFuture<EmbeddedKafka> broker = bootstrapServers == null
           ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(workspace))
           : CompletableFuture.completedFuture(null);
-      CompletableFuture<Pipeline> pipeline = broker.thenApply(kafka -> Pipeline.start(
-          new KafkaSettings(kafka == null ? bootstrapServers : kafka.bootstrapServers(), new Topics(topicPrefix)),
-          workers, registries, out));
-      try {
-        BundlePlan plan = BundlePlanner.stageAndPlan(source, workspace.resolve("staging"), target);
-        out.printf("planned %d images, %d unique blobs, %s from %s (%s)%n", plan.images().size(),
-            plan.uniqueBlobs(), Sizes.human(plan.uniqueBytes()), source, plan.bundleDigest());
-        out.flush();
-        RunSummary summary = join(pipeline).run(plan, target);
+      try (Pipeline pipeline = Pipeline.start(join(broker), bootstrapServers, topicPrefix, workers, registries, out)) {
+        Run run = pipeline.run(source, stagingFor(source), target, options);
         if (report != null) {
-          JsonReport.write(summary, report);
+          JsonReport.write(run.summary(), report);
         }
+        RunSummary summary = run.summary();
         out.printf("%d pushed, %d verified, %d failed%n", summary.pushed(), summary.verified(), summary.failed());
         out.printf("%s uploaded in %.1f s%n", Sizes.human(summary.bytesUploaded()),
             (System.nanoTime() - started) / 1e9);
+        if (run.unreadable() != null) {
+          throw run.unreadable();
+        }
         return summary.allVerified() ? ExitCode.OK.code : ExitCode.IMAGES_FAILED.code;
       } finally {
-        pipeline.thenAccept(Pipeline::close).exceptionally(e -> null).join();
         broker.thenAccept(kafka -> {
           if (kafka != null) {
             kafka.close();
@@ -115,9 +135,30 @@ final class PushCommand implements Callable<Integer> {
     }
   }
 
-  /** Topics, a running worker pool and a verifier positioned before the run: ready for a plan. */
-  private record Pipeline(KafkaSettings kafka, WorkerPool pool, RunVerifier verifier) implements AutoCloseable {
-    static Pipeline start(KafkaSettings kafka, int workers, RegistryClients registries, PrintWriter out) {
+  private int dryRun(MirrorTarget target, PlanOptions options, PrintWriter out) {
+    DryRun plan = new DryRun(out);
+    BundleSummary summary = BundlePlanner.stream(source, stagingFor(source), target, options, plan);
+    out.printf("dry run: %d images (%d broken), %d unique blobs, %s from %s (%s); nothing pushed%n",
+        summary.images(), summary.broken(), summary.uniqueBlobs(), Sizes.human(summary.uniqueBytes()),
+        source, summary.bundleDigest());
+    return plan.broken() == 0 ? ExitCode.OK.code : ExitCode.IMAGES_FAILED.code;
+  }
+
+  /** A layout directory is pushed from where it is; an archive is unpacked into the workspace. */
+  private Path stagingFor(Path bundle) {
+    return Files.isDirectory(bundle) ? bundle : workspace.resolve("staging");
+  }
+
+  /** A run's verdicts, and the error that stopped reading the bundle part way, if one did. */
+  private record Run(RunSummary summary, BundleException unreadable) {}
+
+  /** Topics, a running worker pool and a verifier: ready for runs. */
+  private record Pipeline(KafkaSettings kafka, WorkerPool pool, RunVerifier verifier, PrintWriter out)
+      implements AutoCloseable {
+    static Pipeline start(EmbeddedKafka embedded, String bootstrapServers, String topicPrefix, int workers,
+        RegistryClients registries, PrintWriter out) {
+      KafkaSettings kafka = new KafkaSettings(
+          embedded == null ? bootstrapServers : embedded.bootstrapServers(), new Topics(topicPrefix));
       TopicSetup.ensureTopics(kafka);
       WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries);
       pool.start();
@@ -125,14 +166,28 @@ final class PushCommand implements Callable<Integer> {
         out.println(OutcomeLine.of(outcome));
         out.flush();
       });
-      return new Pipeline(kafka, pool, verifier);
+      return new Pipeline(kafka, pool, verifier, out);
     }
 
-    RunSummary run(BundlePlan plan, MirrorTarget target) {
+    Run run(Path source, Path staging, MirrorTarget target, PlanOptions options) {
       String runId = RunIds.next();
       Map<TopicPartition, Long> from = verifier.currentPositions();
-      new RunPublisher(kafka).publish(runId, plan, target.toString());
-      return verifier.await(runId, from, () -> pool.crash() == null);
+      BundleException unreadable = null;
+      try (RunPublisher publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString())) {
+        try {
+          BundleSummary summary = BundlePlanner.stream(source, staging, target, options, publisher);
+          out.printf("read %d images (%d broken), %d unique blobs, %s from %s (%s)%n", summary.images(),
+              summary.broken(), summary.uniqueBlobs(), Sizes.human(summary.uniqueBytes()), source,
+              summary.bundleDigest());
+          out.flush();
+          publisher.complete(summary, target.toString());
+        } catch (BundleException e) {
+          // What was announced before the bundle became unreadable is still pushed and verified.
+          unreadable = e;
+          publisher.abandoned(source.toString(), target.toString());
+        }
+      }
+      return new Run(verifier.await(runId, from, () -> pool.crash() == null), unreadable);
     }
 
     @Override

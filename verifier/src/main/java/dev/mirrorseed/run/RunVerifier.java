@@ -107,9 +107,11 @@ public final class RunVerifier {
     MirrorEvent verdictEvent;
     ImageOutcome outcome;
     if (result instanceof ImageFailed failed) {
-      List<String> problems = List.of("push failed: " + failed.message());
+      List<String> problems = List.of(failed.workerId().equals(ImageFailed.PRODUCER)
+          ? "unreadable in the bundle: " + failed.message()
+          : "push failed: " + failed.message());
       verdictEvent = new VerificationFailed(result.runId(), Instant.now(), image, null, problems, 0);
-      outcome = new ImageOutcome(image.sourceRef(), image.targetRef(), image.manifest().digest(),
+      outcome = new ImageOutcome(image.sourceRef(), image.targetRef(), image.expectedDigest(),
           null, ImageOutcome.Status.FAILED, 0, problems);
     } else {
       ImagePushed pushed = (ImagePushed) result;
@@ -119,7 +121,7 @@ public final class RunVerifier {
               verdict.blobsChecked(), pushed.bytesUploaded())
           : new VerificationFailed(result.runId(), Instant.now(), image, verdict.observedDigest(),
               verdict.problems(), pushed.bytesUploaded());
-      outcome = new ImageOutcome(image.sourceRef(), image.targetRef(), image.manifest().digest(),
+      outcome = new ImageOutcome(image.sourceRef(), image.targetRef(), image.expectedDigest(),
           verdict.observedDigest(),
           verdict.verified() ? ImageOutcome.Status.VERIFIED : ImageOutcome.Status.FAILED,
           pushed.bytesUploaded(), verdict.problems());
