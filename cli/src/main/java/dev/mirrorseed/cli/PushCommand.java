@@ -187,7 +187,7 @@ final class PushCommand implements Callable<Integer> {
           publisher.abandoned(source.toString(), target.toString());
         }
       }
-      return new Run(verifier.await(runId, from, () -> pool.crash() == null), unreadable);
+      return new Run(verifier.await(runId, from, pool::crash), unreadable);
     }
 
     @Override

@@ -9,9 +9,12 @@ import dev.mirrorseed.fixtures.Compression;
 import dev.mirrorseed.fixtures.GeneratedBundle;
 import dev.mirrorseed.fixtures.GeneratedImage;
 import dev.mirrorseed.fixtures.Skopeo;
+import dev.mirrorseed.plan.BundlePlanner;
+import dev.mirrorseed.reference.MirrorTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -20,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -32,19 +34,69 @@ class BundleFormatsEndToEndTest {
   @TempDir static Path shared;
   static GeneratedBundle bundle;
 
+  /** What an old docker-save archive of the bundle is pushed as, by reference: its single-platform images. */
+  static Map<String, String> dockerSave24Digests;
+
   @BeforeAll
   static void generate() {
     // Three images sharing layers, the last a multi-arch index.
     bundle = BundleGenerator.generate(BundleSpec.of(3, 6_000_000).withMultiArch(true), shared.resolve("layout"));
+    // Planned once from the plain archive: every other shape of it must push the same digests.
+    Path save = BundleFormats.dockerSave(bundle, shared.resolve("save.tar"), Map.of());
+    dockerSave24Digests = new LinkedHashMap<>();
+    BundlePlanner.stageAndPlan(save, shared.resolve("save-staging"), MirrorTarget.parse("127.0.0.1:1"))
+        .images().forEach(image -> dockerSave24Digests.put(image.sourceRef(), image.manifest().digest().toString()));
   }
 
-  @ParameterizedTest
-  @EnumSource(Compression.class)
-  void ociLayoutArchiveKeepsEveryDigest(Compression compression, @TempDir Path work) {
-    Path archive = BundleFormats.archive(bundle.layout(), work.resolve("bundle.tar" + compression.extension()),
-        compression);
+  /** What the bundle holds its images as. */
+  enum Shape { OCI_LAYOUT, DOCKER_SAVE_25, DOCKER_SAVE_24 }
 
-    assertPushedWithBundleDigests(archive, work, "oci" + compression.name().toLowerCase());
+  static Stream<Arguments> everyShapeCompressionAndNesting() {
+    return Stream.of(Shape.values()).flatMap(shape -> Stream.of(Compression.values())
+        .flatMap(compression -> Stream.of(false, true).map(nested -> Arguments.of(shape, compression, nested))));
+  }
+
+  @ParameterizedTest(name = "{0} {1} nested={2}")
+  @MethodSource("everyShapeCompressionAndNesting")
+  void everyShapePushesWithTheBundlesDigests(Shape shape, Compression compression, boolean nested, @TempDir Path work) {
+    Path bundleFile = write(shape, compression, nested, work);
+    Mirror mirror = Mirror.fresh(shape.name().toLowerCase().replace("_", ""));
+
+    CliRun run = mirror.push(bundleFile, work.resolve("ws"));
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    Map<String, String> expected = shape == Shape.DOCKER_SAVE_24 ? dockerSave24Digests : bundleDigests();
+    assertThat(run.out()).contains(expected.size() + " pushed, " + expected.size() + " verified, 0 failed");
+    expected.forEach((reference, digest) ->
+        assertThat(mirror.digestOf(reference)).as(reference).isEqualTo(digest));
+  }
+
+  /** The bundle as the shape, compressed; nested means inside an outer tar as bmctl ships per-image archives. */
+  private static Path write(Shape shape, Compression compression, boolean nested, Path work) {
+    String ext = ".tar" + compression.extension();
+    if (nested) {
+      Path images = work.resolve("outer/images");
+      switch (shape) {
+        case OCI_LAYOUT -> {
+          return BundleFormats.nested(bundle, work.resolve("nested" + ext), compression, Compression.NONE);
+        }
+        case DOCKER_SAVE_25 -> BundleFormats.dockerSave25(bundle, images.resolve("docker25.tar"));
+        case DOCKER_SAVE_24 -> BundleFormats.dockerSave(bundle, images.resolve("docker24.tar"), Map.of());
+      }
+      return BundleFormats.archive(work.resolve("outer"), work.resolve("nested" + ext), compression);
+    }
+    Path tar = switch (shape) {
+      case OCI_LAYOUT -> BundleFormats.archive(bundle.layout(), work.resolve("bundle.tar"), Compression.NONE);
+      case DOCKER_SAVE_25 -> BundleFormats.dockerSave25(bundle, work.resolve("bundle.tar"));
+      case DOCKER_SAVE_24 -> BundleFormats.dockerSave(bundle, work.resolve("bundle.tar"), Map.of());
+    };
+    return compression == Compression.NONE ? tar : BundleFormats.compress(tar, work.resolve("bundle" + ext), compression);
+  }
+
+  private static Map<String, String> bundleDigests() {
+    Map<String, String> digests = new LinkedHashMap<>();
+    bundle.images().forEach(image -> digests.put(image.reference(), image.manifestDigest()));
+    return digests;
   }
 
   static Stream<Arguments> nestings() {
@@ -68,13 +120,6 @@ class BundleFormatsEndToEndTest {
     Path nested = BundleFormats.nestedDirectories(bundle, work.resolve("dirs.tar.zst"), Compression.ZSTD);
 
     assertPushedWithBundleDigests(nested, work, "dirs");
-  }
-
-  @Test
-  void dockerSaveOfDocker25KeepsItsOciDigests(@TempDir Path work) {
-    Path archive = BundleFormats.dockerSave25(bundle, work.resolve("docker25.tar"));
-
-    assertPushedWithBundleDigests(archive, work, "docker25");
   }
 
   @Test

@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -57,10 +57,10 @@ public final class RunVerifier {
   }
 
   /**
-   * Verifies the run until every planned image has a verdict. {@code keepWaiting} is asked between
-   * polls; when it turns false (the workers died) the wait ends with an exception.
+   * Verifies the run until every planned image has a verdict. {@code workerCrash} is asked between
+   * polls; once it gives a failure (the workers died) the wait ends with an exception caused by it.
    */
-  public RunSummary await(String runId, Map<TopicPartition, Long> from, BooleanSupplier keepWaiting) {
+  public RunSummary await(String runId, Map<TopicPartition, Long> from, Supplier<Throwable> workerCrash) {
     Map<String, ImageOutcome> outcomes = new LinkedHashMap<>();
     int expected = -1;
     int pushed = 0;
@@ -71,9 +71,10 @@ public final class RunVerifier {
       consumer.assign(from.keySet());
       from.forEach(consumer::seek);
       while (expected < 0 || outcomes.size() < expected) {
-        if (!keepWaiting.getAsBoolean()) {
+        Throwable crash = workerCrash.get();
+        if (crash != null) {
           throw new IllegalStateException("run " + runId + " stopped before every image had a verdict ("
-              + outcomes.size() + " of " + (expected < 0 ? "?" : expected) + ")");
+              + outcomes.size() + " of " + (expected < 0 ? "?" : expected) + "): a worker died: " + crash, crash);
         }
         for (ConsumerRecord<String, MirrorEvent> record : consumer.poll(Duration.ofMillis(200))) {
           MirrorEvent event = record.value();

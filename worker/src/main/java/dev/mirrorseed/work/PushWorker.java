@@ -1,6 +1,5 @@
 package dev.mirrorseed.work;
 
-import dev.mirrorseed.events.ErrorCode;
 import dev.mirrorseed.events.ImageFailed;
 import dev.mirrorseed.events.ImagePushed;
 import dev.mirrorseed.events.MirrorEvent;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,7 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,6 @@ public final class PushWorker implements Runnable {
   private final String workerId;
   private final PusherFactory pushers;
   private final AtomicBoolean running = new AtomicBoolean(true);
-  private volatile Consumer<String, MirrorEvent> consumer;
 
   /** Gives the pusher for a target registry; workers keep one client per registry. */
   public interface PusherFactory {
@@ -57,7 +56,6 @@ public final class PushWorker implements Runnable {
     try (Consumer<String, MirrorEvent> requests =
             new KafkaConsumer<>(settings.consumer(GROUP_ID, workerId));
         Producer<String, MirrorEvent> results = new KafkaProducer<>(settings.producer(workerId))) {
-      consumer = requests;
       requests.subscribe(List.of(settings.topics().requests()));
       while (running.get()) {
         for (ConsumerRecord<String, MirrorEvent> record : requests.poll(Duration.ofMillis(500))) {
@@ -65,14 +63,8 @@ public final class PushWorker implements Runnable {
             PushResult result = push(request);
             results.send(new ProducerRecord<>(settings.topics().results(), record.key(), result)).get();
           }
-          requests.commitSync(Map.of(
-              new TopicPartition(record.topic(), record.partition()),
-              new OffsetAndMetadata(record.offset() + 1)));
+          commit(requests, record);
         }
-      }
-    } catch (WakeupException e) {
-      if (running.get()) {
-        throw e;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -81,13 +73,27 @@ public final class PushWorker implements Runnable {
     }
   }
 
-  /** Asks the loop to end after the current push; safe from any thread. */
+  /**
+   * Commits past a request whose result is written. A rebalance may have moved its partition to another
+   * worker meanwhile: then the commit is refused and the new owner pushes the image again, which is
+   * harmless (every blob is found in place) and the verifier counts the image once.
+   */
+  private void commit(Consumer<String, MirrorEvent> requests, ConsumerRecord<String, MirrorEvent> record) {
+    try {
+      requests.commitSync(Map.of(
+          new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
+    } catch (RebalanceInProgressException | CommitFailedException e) {
+      log.debug("offset {} of {}-{} not committed ({}); it will be pushed again", record.offset(),
+          record.topic(), record.partition(), e.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * Asks the loop to end after the current push and its commit; safe from any thread. No wakeup: an
+   * interrupted commit would leave a finished push to be repeated by the next worker.
+   */
   public void stop() {
     running.set(false);
-    Consumer<String, MirrorEvent> current = consumer;
-    if (current != null) {
-      current.wakeup();
-    }
   }
 
   private PushResult push(PushRequest request) {
