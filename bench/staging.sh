@@ -19,7 +19,7 @@ scripts/build-if-stale.sh
 command -v zstd > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zstd > /dev/null
 
 # The CLI as ./mirrorseed runs it, minus its is-the-build-stale check, which is not staging time.
-MIRRORSEED=("$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "cli/target/classes:cli/target/lib/*"
+MIRRORSEED=("$JAVA" -XX:+UseSerialGC -cp "cli/target/classes:cli/target/lib/*"
   dev.mirrorseed.cli.Main)
 
 rm -rf "$WORK"

@@ -79,6 +79,34 @@ class BadBundlesEndToEndTest {
     }
   }
 
+  @Test
+  void schema1ManifestFailsItsImageAloneAskingForARepull() {
+    byte[] schema1 = "{\"schemaVersion\":1,\"name\":\"old/app\",\"tag\":\"1\",\"fsLayers\":[]}".getBytes();
+    String digest = Layouts.addBlob(bundle.layout(), schema1);
+    Layouts.addIndexEntry(bundle.layout(), "application/vnd.docker.distribution.manifest.v1+prettyjws", digest,
+        schema1.length, "gcr.io/legacy/app:1");
+
+    CliRun run = mirror.push(bundle.layout(), work.resolve("ws"));
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.out()).contains("FAILED   gcr.io/legacy/app:1").contains("schema 1");
+    assertOthersLanded(null);
+  }
+
+  @Test
+  void secondImageClaimingATargetTagWithAnotherDigestFailsAlone() {
+    GeneratedImage first = bundle.images().get(0);
+    GeneratedImage second = bundle.images().get(1);
+    Layouts.addIndexEntry(bundle.layout(), second.mediaType(), second.manifestDigest(), second.size(),
+        first.reference());
+
+    CliRun run = mirror.push(bundle.layout(), work.resolve("ws"));
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.out()).contains("FAILED   " + first.reference()).contains("duplicate tag");
+    assertOthersLanded(null);
+  }
+
   @ParameterizedTest
   @EnumSource(value = Compression.class, names = {"GZIP", "XZ", "ZSTD"})
   void truncatedCompressedBundleStopsWithOneLineAfterPushingWhatWasWhole(Compression compression) throws IOException {

@@ -2,6 +2,7 @@ package dev.mirrorseed.run;
 
 import dev.mirrorseed.events.ImageFailed;
 import dev.mirrorseed.events.ImagePushed;
+import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.ImageVerified;
 import dev.mirrorseed.events.MirrorEvent;
 import dev.mirrorseed.events.PushResult;
@@ -61,7 +62,9 @@ public final class RunVerifier {
    * polls; once it gives a failure (the workers died) the wait ends with an exception caused by it.
    */
   public RunSummary await(String runId, Map<TopicPartition, Long> from, Supplier<Throwable> workerCrash) {
-    Map<String, ImageOutcome> outcomes = new LinkedHashMap<>();
+    // Keyed by the whole image: a request delivered twice gives the same image and counts once, while
+    // two different images claiming one target tag (one of them broken) are both judged.
+    Map<ImageSpec, ImageOutcome> outcomes = new LinkedHashMap<>();
     int expected = -1;
     int pushed = 0;
     try (KafkaConsumer<String, MirrorEvent> consumer =
@@ -83,10 +86,10 @@ public final class RunVerifier {
           }
           if (event instanceof RunPlanned planned) {
             expected = planned.images();
-          } else if (event instanceof PushResult result && !outcomes.containsKey(result.image().targetRef())) {
+          } else if (event instanceof PushResult result && !outcomes.containsKey(result.image())) {
             pushed += result instanceof ImagePushed ? 1 : 0;
             ImageOutcome outcome = judge(result, audit);
-            outcomes.put(outcome.targetRef(), outcome);
+            outcomes.put(result.image(), outcome);
             onVerdict.accept(outcome);
           }
         }
