@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mirrorseed.fixtures.Skopeo;
+import dev.mirrorseed.fixtures.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ final class Layouts {
 
   /** Writes {@code content} as a blob of the layout; returns its digest. */
   static String addBlob(Path layout, byte[] content) {
-    String digest = Skopeo.sha256(content);
+    String digest = Sha256.of(content);
     try {
       Files.write(layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length())), content);
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.mirrorseed.cli;
 
 import dev.mirrorseed.TestKafka;
 import dev.mirrorseed.fixtures.RegistryServer;
+import dev.mirrorseed.fixtures.Sha256;
 import dev.mirrorseed.fixtures.Skopeo;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +35,6 @@ record Mirror(String target) {
 
   /** sha256 of the manifest bytes skopeo reads for a source image's mirrored tag. */
   String digestOf(String sourceReference) {
-    return Skopeo.sha256(Skopeo.inspectRaw(refOf(sourceReference)));
+    return Sha256.of(Skopeo.inspectRaw(refOf(sourceReference)));
   }
 }

@@ -10,6 +10,7 @@ import dev.mirrorseed.fixtures.BundleSpec;
 import dev.mirrorseed.fixtures.GeneratedBundle;
 import dev.mirrorseed.fixtures.GeneratedImage;
 import dev.mirrorseed.fixtures.RegistryServer;
+import dev.mirrorseed.fixtures.Sha256;
 import dev.mirrorseed.fixtures.Skopeo;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ class PushEndToEndTest {
     for (GeneratedImage image : bundle.images()) {
       String mirrored = target + "/" + image.reference().substring("gcr.io/".length());
       assertThat(run.out()).contains("verified " + image.reference() + " -> " + mirrored);
-      assertThat(Skopeo.sha256(Skopeo.inspectRaw(mirrored))).as(mirrored).isEqualTo(image.manifestDigest());
+      assertThat(Sha256.of(Skopeo.inspectRaw(mirrored))).as(mirrored).isEqualTo(image.manifestDigest());
     }
     JsonNode report = new ObjectMapper().readTree(work.resolve("report.json").toFile());
     assertThat(report.get("verified").asInt()).isEqualTo(6);
@@ -88,7 +89,7 @@ class PushEndToEndTest {
     assertThat(run.out()).contains("6 pushed, 6 verified, 0 failed");
     GeneratedImage first = bundle.images().get(0);
     String mirrored = target + "/" + first.reference().substring("gcr.io/".length());
-    assertThat(Skopeo.sha256(Skopeo.inspectRaw(mirrored))).isEqualTo(first.manifestDigest());
+    assertThat(Sha256.of(Skopeo.inspectRaw(mirrored))).isEqualTo(first.manifestDigest());
     assertThat(work.resolve("workspace/kafka")).isDirectory();
   }
 

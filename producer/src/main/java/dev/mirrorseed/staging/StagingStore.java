@@ -88,23 +88,8 @@ public final class StagingStore {
     Digest digest = expected.digest();
     Path temp = ingest.resolve(digest.hex() + "-" + UUID.randomUUID() + ".partial");
     try {
-      Files.createDirectories(ingest);
-      Files.createDirectories(blobs);
-      MessageDigest sha256 = Digest.newHasher();
-      long size = 0;
-      try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW)) {
-        byte[] buffer = new byte[bufferFor(expected.size())];
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          size += n;
-          if (size > expected.size()) {
-            throw new BlobMismatchException(
-                "blob " + digest + " is longer than the expected " + expected.size() + " bytes");
-          }
-          sha256.update(buffer, 0, n);
-          out.write(buffer, 0, n);
-        }
-      }
-      requireMatch(expected, size, Digest.fromHash(sha256.digest()), "its content");
+      Hashed content = copyToTemp(in, temp, bufferFor(expected.size()), expected);
+      requireMatch(expected, content.size(), content.digest(), "its content");
       moveIntoPlace(temp, expected);
       return digest;
     } catch (IOException e) {
@@ -121,20 +106,9 @@ public final class StagingStore {
   public Descriptor add(InputStream in, String mediaType) {
     Path temp = ingest.resolve("unnamed-" + UUID.randomUUID() + ".partial");
     try {
-      Files.createDirectories(ingest);
-      Files.createDirectories(blobs);
-      MessageDigest sha256 = Digest.newHasher();
-      long size = 0;
-      try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW)) {
-        byte[] buffer = new byte[BUFFER_BYTES];
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          size += n;
-          sha256.update(buffer, 0, n);
-          out.write(buffer, 0, n);
-        }
-      }
-      Descriptor stored = new Descriptor(mediaType, Digest.fromHash(sha256.digest()), size);
-      if (!contains(stored.digest(), size)) {
+      Hashed content = copyToTemp(in, temp, BUFFER_BYTES, null);
+      Descriptor stored = new Descriptor(mediaType, content.digest(), content.size());
+      if (!contains(stored.digest(), stored.size())) {
         moveIntoPlace(temp, stored);
       }
       return stored;
@@ -156,18 +130,45 @@ public final class StagingStore {
    */
   public void verify(Descriptor expected) {
     Path path = blobPath(expected.digest());
-    MessageDigest sha256 = Digest.newHasher();
-    long size = 0;
+    Hashed content;
     try (InputStream in = Files.newInputStream(path)) {
-      byte[] buffer = new byte[BUFFER_BYTES];
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        size += n;
-        sha256.update(buffer, 0, n);
-      }
+      content = hash(in, OutputStream.nullOutputStream(), BUFFER_BYTES, null);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read blob file " + path + ": " + e.getMessage(), e);
     }
-    requireMatch(expected, size, Digest.fromHash(sha256.digest()), "file " + path);
+    requireMatch(expected, content.size(), content.digest(), "file " + path);
+  }
+
+  /** What hashing a stream found: its length and sha256. */
+  private record Hashed(long size, Digest digest) {}
+
+  private Hashed copyToTemp(InputStream in, Path temp, int bufferBytes, Descriptor expected) throws IOException {
+    Files.createDirectories(ingest);
+    Files.createDirectories(blobs);
+    try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW)) {
+      return hash(in, out, bufferBytes, expected);
+    }
+  }
+
+  /**
+   * Reads {@code in} to its end, writing it to {@code out} and hashing it on the way: the one pass every
+   * blob gets. With {@code expected}, content longer than it stops at the first excess byte.
+   */
+  private static Hashed hash(InputStream in, OutputStream out, int bufferBytes, Descriptor expected)
+      throws IOException {
+    MessageDigest sha256 = Digest.newHasher();
+    byte[] buffer = new byte[bufferBytes];
+    long size = 0;
+    for (int n; (n = in.read(buffer)) >= 0; ) {
+      size += n;
+      if (expected != null && size > expected.size()) {
+        throw new BlobMismatchException(
+            "blob " + expected.digest() + " is longer than the expected " + expected.size() + " bytes");
+      }
+      sha256.update(buffer, 0, n);
+      out.write(buffer, 0, n);
+    }
+    return new Hashed(size, Digest.fromHash(sha256.digest()));
   }
 
   /** Small blobs (most configs and manifests) need no megabyte of buffer each; one more byte shows excess. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.mirrorseed.events.ImageSpec;
+import dev.mirrorseed.fixtures.Sha256;
 import dev.mirrorseed.fixtures.BundleFormats;
 import dev.mirrorseed.fixtures.BundleGenerator;
 import dev.mirrorseed.fixtures.BundleSpec;
@@ -19,13 +20,11 @@ import dev.mirrorseed.plan.PlanOptions;
 import dev.mirrorseed.reference.MirrorTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +61,7 @@ class BundleSourceTest {
 
     String digest = BundleSource.open(archive, temp.resolve("staging")).read(Long.MAX_VALUE, false, recorder);
 
-    assertThat(digest).isEqualTo(sha256(archive));
+    assertThat(digest).isEqualTo(Sha256.of(archive));
     assertThat(blobNames(temp.resolve("staging"))).isEqualTo(blobNames(bundle.layout())).hasSize(bundle.uniqueBlobs());
     assertThat(recorder.events).startsWith("staged").endsWith("listed :3", "ended ");
   }
@@ -78,7 +77,7 @@ class BundleSourceTest {
     String again = BundleSource.open(bundleTar, staging).read(Long.MAX_VALUE, false, new Recorder());
 
     assertThat(Files.getLastModifiedTime(someBlob)).isEqualTo(written);
-    assertThat(again).isEqualTo(sha256(bundleTar));
+    assertThat(again).isEqualTo(Sha256.of(bundleTar));
   }
 
   @Test
@@ -295,14 +294,4 @@ class BundleSourceTest {
     }
   }
 
-  private static String sha256(Path file) throws IOException {
-    MessageDigest digest = Digest.newHasher();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return Digest.fromHash(digest.digest()).toString();
-  }
 }

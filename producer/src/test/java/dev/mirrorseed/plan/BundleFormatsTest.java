@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mirrorseed.events.ImageSpec;
+import dev.mirrorseed.fixtures.Sha256;
 import dev.mirrorseed.fixtures.BundleFormats;
 import dev.mirrorseed.fixtures.BundleGenerator;
 import dev.mirrorseed.fixtures.BundleSpec;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +59,7 @@ class BundleFormatsTest {
     BundleSummary summary = stream(archive, work.resolve("staging"), PlanOptions.defaults(), listener);
 
     assertEveryImageWithTheBundlesDigest(listener);
-    assertThat(summary.bundleDigest()).isEqualTo(sha256(archive));
+    assertThat(summary.bundleDigest()).isEqualTo(Sha256.of(archive));
     assertThat(summary.images()).isEqualTo(3);
     assertThat(summary.broken()).isZero();
     assertThat(summary.staging()).isEqualTo(work.resolve("staging"));
@@ -203,14 +203,4 @@ class BundleFormatsTest {
     return BundlePlanner.stream(source, staging, TARGET, options, listener);
   }
 
-  static String sha256(Path file) throws IOException {
-    MessageDigest digest = Digest.newHasher();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-    }
-    return Digest.fromHash(digest.digest()).toString();
-  }
 }
