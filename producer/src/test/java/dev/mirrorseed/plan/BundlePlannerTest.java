@@ -251,18 +251,7 @@ class BundlePlannerTest {
   }
 
   private Path copyOf(Path layout) throws IOException {
-    Path copy = Files.createTempDirectory(temp, "copy");
-    try (Stream<Path> walk = Files.walk(layout)) {
-      for (Path path : walk.toList()) {
-        Path target = copy.resolve(layout.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(path, target);
-        }
-      }
-    }
-    return copy;
+    return LayoutEdits.copy(layout, Files.createTempDirectory(temp, "copy"));
   }
 
   private static long fileCount(Path directory) throws IOException {
