@@ -109,23 +109,45 @@ final class PushCommand implements Callable<Integer> {
       // Fail in seconds on a wrong --private-registry, before any staging or Kafka work.
       registries.forRegistry(target.registry()).ping();
 
+      // The bundle is read while Kafka starts and the workers join their group; images found before
+      // the run can be published wait in a HeldPlan.
       CompletableFuture<EmbeddedKafka> broker = bootstrapServers == null
           ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(workspace))
           : CompletableFuture.completedFuture(null);
-      try (Pipeline pipeline = Pipeline.start(join(broker), bootstrapServers, topicPrefix, workers, registries, out)) {
-        Run run = pipeline.run(source, stagingFor(source), target, options);
-        if (report != null) {
-          JsonReport.write(run.summary(), report);
+      HeldPlan held = new HeldPlan();
+      Path staging = stagingFor(source);
+      CompletableFuture<Pipeline> pipeline = broker.thenApply(kafka -> Pipeline.start(
+          kafka, bootstrapServers, topicPrefix, workers, registries, staging, held, out));
+      pipeline.whenComplete((ready, failure) -> {
+        if (failure != null) {
+          held.fail(failure.getCause() instanceof RuntimeException cause ? cause : new CompletionException(failure));
         }
-        RunSummary summary = run.summary();
+      });
+      try {
+        BundleSummary read = null;
+        BundleException unreadable = null;
+        try {
+          read = BundlePlanner.stream(source, staging, target, options, held);
+          out.printf("read %d images (%d broken), %d unique blobs, %s from %s (%s)%n", read.images(),
+              read.broken(), read.uniqueBlobs(), Sizes.human(read.uniqueBytes()), source, read.bundleDigest());
+          out.flush();
+        } catch (BundleException e) {
+          // What was announced before the bundle became unreadable is still pushed and verified.
+          unreadable = e;
+        }
+        RunSummary summary = join(pipeline).finish(read, source, target);
+        if (report != null) {
+          JsonReport.write(summary, report);
+        }
         out.printf("%d pushed, %d verified, %d failed%n", summary.pushed(), summary.verified(), summary.failed());
         out.printf("%s uploaded in %.1f s%n", Sizes.human(summary.bytesUploaded()),
             (System.nanoTime() - started) / 1e9);
-        if (run.unreadable() != null) {
-          throw run.unreadable();
+        if (unreadable != null) {
+          throw unreadable;
         }
         return summary.allVerified() ? ExitCode.OK.code : ExitCode.IMAGES_FAILED.code;
       } finally {
+        pipeline.thenAccept(Pipeline::close).exceptionally(e -> null).join();
         broker.thenAccept(kafka -> {
           if (kafka != null) {
             kafka.close();
@@ -149,49 +171,51 @@ final class PushCommand implements Callable<Integer> {
     return Files.isDirectory(bundle) ? bundle : workspace.resolve("staging");
   }
 
-  /** A run's verdicts, and the error that stopped reading the bundle part way, if one did. */
-  private record Run(RunSummary summary, BundleException unreadable) {}
-
-  /** Topics, a running worker pool and a verifier: ready for runs. */
-  private record Pipeline(KafkaSettings kafka, WorkerPool pool, RunVerifier verifier, PrintWriter out)
-      implements AutoCloseable {
+  /**
+   * Topics, a running worker pool, a verifier positioned before the run, and the run's publisher,
+   * already receiving what the bundle reader finds.
+   */
+  private record Pipeline(WorkerPool pool, RunVerifier verifier, String runId,
+      Map<TopicPartition, Long> from, RunPublisher publisher) implements AutoCloseable {
     static Pipeline start(EmbeddedKafka embedded, String bootstrapServers, String topicPrefix, int workers,
-        RegistryClients registries, PrintWriter out) {
+        RegistryClients registries, Path staging, HeldPlan held, PrintWriter out) {
       KafkaSettings kafka = new KafkaSettings(
           embedded == null ? bootstrapServers : embedded.bootstrapServers(), new Topics(topicPrefix));
       TopicSetup.ensureTopics(kafka);
       WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries);
       pool.start();
-      RunVerifier verifier = new RunVerifier(kafka, registries, outcome -> {
-        out.println(OutcomeLine.of(outcome));
-        out.flush();
-      });
-      return new Pipeline(kafka, pool, verifier, out);
+      try {
+        RunVerifier verifier = new RunVerifier(kafka, registries, outcome -> {
+          out.println(OutcomeLine.of(outcome));
+          out.flush();
+        });
+        String runId = RunIds.next();
+        Map<TopicPartition, Long> from = verifier.currentPositions();
+        RunPublisher publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString());
+        held.release(publisher);
+        return new Pipeline(pool, verifier, runId, from, publisher);
+      } catch (RuntimeException e) {
+        pool.close();
+        throw e;
+      }
     }
 
-    Run run(Path source, Path staging, MirrorTarget target, PlanOptions options) {
-      String runId = RunIds.next();
-      Map<TopicPartition, Long> from = verifier.currentPositions();
-      BundleException unreadable = null;
-      try (RunPublisher publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString())) {
-        try {
-          BundleSummary summary = BundlePlanner.stream(source, staging, target, options, publisher);
-          out.printf("read %d images (%d broken), %d unique blobs, %s from %s (%s)%n", summary.images(),
-              summary.broken(), summary.uniqueBlobs(), Sizes.human(summary.uniqueBytes()), source,
-              summary.bundleDigest());
-          out.flush();
-          publisher.complete(summary, target.toString());
-        } catch (BundleException e) {
-          // What was announced before the bundle became unreadable is still pushed and verified.
-          unreadable = e;
-          publisher.abandoned(source.toString(), target.toString());
-        }
+    /**
+     * Ends the run's publication, as complete when the bundle was {@code read} to its end or as the
+     * images announced so far when it was not (null), and waits for every verdict.
+     */
+    RunSummary finish(BundleSummary read, Path source, MirrorTarget target) {
+      if (read != null) {
+        publisher.complete(read, target.toString());
+      } else {
+        publisher.abandoned(source.toString(), target.toString());
       }
-      return new Run(verifier.await(runId, from, pool::crash), unreadable);
+      return verifier.await(runId, from, pool::crash);
     }
 
     @Override
     public void close() {
+      publisher.close();
       pool.close();
     }
   }

@@ -2,6 +2,9 @@ package dev.mirrorseed.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mirrorseed.fixtures.BundleGenerator;
+import dev.mirrorseed.fixtures.BundleSpec;
+import dev.mirrorseed.fixtures.RegistryServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -26,6 +29,25 @@ class CliErrorsTest {
     assertThat(run.exitCode()).isEqualTo(3);
     assertThat(run.err().strip().lines()).hasSize(1);
     assertThat(run.err()).contains("127.0.0.1:" + closedPort).contains("unreachable");
+  }
+
+  @Test
+  void unreachableKafkaFailsWithinSecondsNamingIt(@TempDir Path work) throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Path bundle = BundleGenerator.generate(BundleSpec.of(1, 100_000), work.resolve("bundle")).layout();
+    long started = System.nanoTime();
+
+    CliRun run = CliRun.of("push", "--source", bundle.toString(), "--private-registry",
+        RegistryServer.shared().hostPort() + "/ns", "--bootstrap-servers", "127.0.0.1:" + closedPort,
+        "--workspace", work.resolve("ws").toString());
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+    assertThat(run.exitCode()).isEqualTo(3);
+    assertThat(run.err().strip().lines()).hasSize(1);
+    assertThat(run.err()).contains("Kafka at 127.0.0.1:" + closedPort).contains("--bootstrap-servers");
   }
 
   @Test
