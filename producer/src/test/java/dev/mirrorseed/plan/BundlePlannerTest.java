@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorseed.bundle.BundleException;
 import dev.mirrorseed.events.ImageSpec;
+import dev.mirrorseed.fixtures.BundleDamage;
 import dev.mirrorseed.fixtures.BundleGenerator;
 import dev.mirrorseed.fixtures.BundleSpec;
 import dev.mirrorseed.fixtures.GeneratedBundle;
@@ -99,9 +100,7 @@ class BundlePlannerTest {
     Path copy = copyOf(bundle.layout());
     Descriptor top = layerOf(0, 2);
     Path file = copy.resolve("blobs/sha256").resolve(top.digest().hex());
-    byte[] bytes = Files.readAllBytes(file);
-    bytes[bytes.length / 3] ^= 1;
-    Files.write(file, bytes);
+    BundleDamage.corruptBlob(copy, top.digest().toString());
 
     assertThatThrownBy(() -> BundlePlanner.stageAndPlan(copy, temp.resolve("staging"), TARGET))
         .isInstanceOf(BundleException.class)
@@ -113,10 +112,7 @@ class BundlePlannerTest {
   void aCorruptedBlobInATarIsNamed() throws IOException {
     Path copy = copyOf(bundle.layout());
     Descriptor top = layerOf(0, 2);
-    Path file = copy.resolve("blobs/sha256").resolve(top.digest().hex());
-    byte[] bytes = Files.readAllBytes(file);
-    bytes[0] ^= 1;
-    Files.write(file, bytes);
+    BundleDamage.corruptBlob(copy, top.digest().toString());
     Path tar = BundleGenerator.writeTar(copy, temp.resolve("corrupt.tar"));
 
     assertThatThrownBy(() -> BundlePlanner.stageAndPlan(tar, temp.resolve("staging"), TARGET))
