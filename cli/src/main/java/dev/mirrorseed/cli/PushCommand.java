@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -69,9 +70,7 @@ final class PushCommand implements Callable<Integer> {
       description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
   String topicPrefix;
 
-  @Option(names = "--insecure-http",
-      description = "Allow plain HTTP to a registry that is not on loopback (loopback always may).")
-  boolean insecureHttp;
+  @Mixin RegistryOptions registryOptions;
 
   @Option(names = "--dry-run",
       description = "Read and stage the bundle, print the plan (images, targets, blobs, bytes); push nothing.")
@@ -105,7 +104,8 @@ final class PushCommand implements Callable<Integer> {
       return dryRun(target, options, out);
     }
     long started = System.nanoTime();
-    try (RegistryClients registries = new RegistryClients(insecureHttp)) {
+    try (RegistryClients registries = new RegistryClients(
+        registryOptions.access(spec.commandLine().getErr(), System.in))) {
       // Fail in seconds on a wrong --private-registry, before any staging or Kafka work.
       registries.forRegistry(target.registry()).ping();
 

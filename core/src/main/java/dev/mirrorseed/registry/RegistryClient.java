@@ -32,9 +32,14 @@ public final class RegistryClient implements AutoCloseable {
   private final Transport transport;
   private final AtomicLong bytesUploaded = new AtomicLong();
 
-  /** One HTTP client for this registry: HTTP/1.1, connections reused, 10 s connect timeout. */
+  /** Anonymous, system trust, no proxy: see {@link #RegistryClient(RegistryEndpoint, RegistryAccess)}. */
   public RegistryClient(RegistryEndpoint endpoint) {
-    this(endpoint, new HttpClientTransport());
+    this(endpoint, RegistryAccess.defaults());
+  }
+
+  /** One HTTP client for this registry, reached as {@code access} says; connections are reused. */
+  public RegistryClient(RegistryEndpoint endpoint, RegistryAccess access) {
+    this(endpoint, Transports.forRegistry(endpoint, access));
   }
 
   RegistryClient(RegistryEndpoint endpoint, Transport transport) {

