@@ -47,9 +47,15 @@ final class PushCommand implements Callable<Integer> {
           + " layouts and/or docker-save archives, at the top or nested one archive per image.")
   Path source;
 
-  @Option(names = "--private-registry", required = true, paramLabel = "HOST:PORT[/NAMESPACE]",
-      description = "The mirror. gcr.io/a/b:1 goes to HOST:PORT/NAMESPACE/a/b:1, as containerd maps mirrors.")
+  @Option(names = "--private-registry", paramLabel = "HOST:PORT[/NAMESPACE]",
+      description = "The mirror. gcr.io/a/b:1 goes to HOST:PORT/NAMESPACE/a/b:1, as containerd maps mirrors."
+          + " Give this or --cluster-config.")
   String privateRegistry;
+
+  @Option(names = "--cluster-config", paramLabel = "FILE",
+      description = "bmctl's cluster config: push to its first registryMirrors endpoint (https://HOST:PORT/v2/NS),"
+          + " with its caCertPath and pullCredentialConfigPath unless --cacert / --docker-config are given.")
+  Path clusterConfig;
 
   @Option(names = "--report", paramLabel = "FILE.json", description = "Write a JSON report of the run.")
   Path report;
@@ -91,13 +97,13 @@ final class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    MirrorTarget target = PushTarget.resolve(privateRegistry, clusterConfig, registryOptions, out);
     if (!Files.exists(source)) {
       throw new IllegalArgumentException("--source " + source + " does not exist: give the bundle's path");
     }
     if (workers < 1) {
       throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
     }
-    MirrorTarget target = MirrorTarget.parse(privateRegistry);
     PlanOptions options = new PlanOptions(
         maxBlobSize == null ? Long.MAX_VALUE : maxBlobSize, compress == LayerCompression.gzip);
     if (dryRun) {
@@ -106,7 +112,7 @@ final class PushCommand implements Callable<Integer> {
     long started = System.nanoTime();
     try (RegistryClients registries = new RegistryClients(
         registryOptions.access(spec.commandLine().getErr(), System.in))) {
-      // Fail in seconds on a wrong --private-registry, before any staging or Kafka work.
+      // Fail in seconds on a wrong mirror address, before any staging or Kafka work.
       registries.forRegistry(target.registry()).ping();
 
       // The bundle is read while Kafka starts and the workers join their group; images found before

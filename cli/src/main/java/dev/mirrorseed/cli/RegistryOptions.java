@@ -1,5 +1,6 @@
 package dev.mirrorseed.cli;
 
+import dev.mirrorseed.bmctl.RegistryMirror;
 import dev.mirrorseed.registry.RegistryAccess;
 import dev.mirrorseed.registry.auth.Credential;
 import dev.mirrorseed.registry.auth.CredentialSource;
@@ -62,6 +63,17 @@ final class RegistryOptions {
       description = "Upload blobs in PATCH chunks of this size (e.g. 16MiB), for proxies that limit request"
           + " bodies; default: one request per blob.")
   Long chunkSize;
+
+  /**
+   * Takes from a cluster config's mirror what the flags leave unset: its {@code caCertPath} as
+   * {@code --cacert}, its {@code pullCredentialConfigPath} as {@code --docker-config}, and plain HTTP
+   * for an {@code http://} endpoint, as {@code --insecure-http} would allow.
+   */
+  void defaultsFrom(RegistryMirror mirror) {
+    caCert = caCert != null ? caCert : mirror.caCertPath();
+    dockerConfig = dockerConfig != null ? dockerConfig : mirror.pullCredentialConfigPath();
+    insecureHttp |= mirror.plainHttp();
+  }
 
   /** The access this process uses; warnings (e.g. for {@code --insecure}) go to {@code err}. */
   RegistryAccess access(PrintWriter err, InputStream stdin) {
