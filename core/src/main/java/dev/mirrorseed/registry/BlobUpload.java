@@ -51,7 +51,17 @@ final class BlobUpload {
           .timeout(RegistryClient.EXCHANGE_TIMEOUT)
           .POST(BodyPublishers.noBody())
           .build();
-      HttpResponse<byte[]> response = client.send(post, 201, 202);
+      HttpResponse<byte[]> response;
+      try {
+        response = client.send(post, 201, 202);
+      } catch (RegistryException refused) {
+        if (refused.statusCode() != 401 && refused.statusCode() != 403) {
+          throw refused;
+        }
+        // A mount also needs pull rights on the source repository; without them, upload as if there
+        // were no source. Missing push rights then fail the upload with their own message.
+        return send(open(client.request(client.paths().uploads(repository))), blob, file);
+      }
       if (response.statusCode() == 201) {
         return BlobTransfer.mountedFromElsewhere();
       }

@@ -33,6 +33,7 @@ class ChunkedUploadProtocolTest {
   private final AtomicLong received = new AtomicLong();
   private volatile String minChunkLength;
   private volatile long rangeShortfall;
+  private volatile boolean refuseMounts;
 
   /** One request as the server got it. */
   record Seen(String method, String uri, String contentRange, String contentType, long bodyBytes) {}
@@ -119,12 +120,29 @@ class ChunkedUploadProtocolTest {
             "/v2/repo/blobs/uploads/s1?_state=1&digest=sha256%3A" + blob.descriptor().digest().hex()));
   }
 
+  @Test
+  void aMountRefusedForWantOfPullRightsFallsBackToAnOrdinaryUpload() throws IOException {
+    refuseMounts = true;
+    TestBlob blob = TestBlob.random(dir.resolve("blob"), 2 * KIB, 5);
+
+    try (RegistryClient client = client(0)) {
+      BlobTransfer transfer = client.mountBlob("repo", blob.descriptor(), "elsewhere", blob.file());
+
+      assertThat(transfer).isEqualTo(new BlobTransfer(false, 2 * KIB));
+    }
+
+    assertThat(requests).extracting(Seen::method, Seen::uri).containsExactly(
+        tuple("POST", "/v2/repo/blobs/uploads/?mount=" + blob.descriptor().digest() + "&from=elsewhere"),
+        tuple("POST", "/v2/repo/blobs/uploads/"),
+        tuple("PUT", "/v2/repo/blobs/uploads/s1?_state=1&digest=sha256%3A" + blob.descriptor().digest().hex()));
+  }
+
   private RegistryClient client(long chunkBytes) {
     return new RegistryClient(RegistryEndpoint.of("127.0.0.1:" + server.getAddress().getPort(), false),
         TestAccess.chunked(chunkBytes));
   }
 
-  /** POST opens session s1; each PATCH moves it to the next; the PUT commits. */
+  /** POST opens session s1 (or refuses a mount); each PATCH moves it to the next; the PUT commits. */
   private void answer(HttpExchange exchange) throws IOException {
     long body = exchange.getRequestBody().readAllBytes().length;
     String query = exchange.getRequestURI().getRawQuery();
@@ -134,6 +152,10 @@ class ChunkedUploadProtocolTest {
         exchange.getRequestHeaders().getFirst("Content-Type"), body));
     switch (exchange.getRequestMethod()) {
       case "POST" -> {
+        if (refuseMounts && query != null && query.startsWith("mount=")) {
+          respond(exchange, 401);
+          return;
+        }
         if (minChunkLength != null) {
           exchange.getResponseHeaders().add(UploadSession.MIN_CHUNK_HEADER, minChunkLength);
         }
