@@ -38,7 +38,7 @@ final class BlobUpload {
   BlobTransfer upload(String repository, Descriptor blob, Path file) {
     checkSize(blob, file);
     try {
-      return send(open(client.request(client.paths().uploads(repository))), blob, file);
+      return send(open(repository), blob, file);
     } catch (RegistryException e) {
       throw naming(blob, e);
     }
@@ -60,7 +60,7 @@ final class BlobUpload {
         }
         // A mount also needs pull rights on the source repository; without them, upload as if there
         // were no source. Missing push rights then fail the upload with their own message.
-        return send(open(client.request(client.paths().uploads(repository))), blob, file);
+        return send(open(repository), blob, file);
       }
       if (response.statusCode() == 201) {
         return BlobTransfer.mountedFromElsewhere();
@@ -77,9 +77,12 @@ final class BlobUpload {
     return RegistryClient.EXCHANGE_TIMEOUT.plusSeconds(bodyBytes / SLOWEST_UPLOAD_BYTES_PER_SECOND);
   }
 
-  private UploadSession open(HttpRequest.Builder post) {
-    HttpRequest request = post.timeout(RegistryClient.EXCHANGE_TIMEOUT).POST(BodyPublishers.noBody()).build();
-    return UploadSession.opened(client.endpoint(), client.send(request, 202));
+  private UploadSession open(String repository) {
+    HttpRequest post = client.request(client.paths().uploads(repository))
+        .timeout(RegistryClient.EXCHANGE_TIMEOUT)
+        .POST(BodyPublishers.noBody())
+        .build();
+    return UploadSession.opened(client.endpoint(), client.send(post, 202));
   }
 
   private BlobTransfer send(UploadSession session, Descriptor blob, Path file) {
