@@ -3,17 +3,17 @@ package dev.mirrorseed.registry;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
- * Passes a request body through unchanged while adding what it hands to the HTTP client to a counter,
- * so a client's byte count covers every body it really sent, resends by a decorator included.
+ * Passes a request body through unchanged while reporting what it hands to the HTTP client, so byte
+ * counts cover every body really sent, resends by a decorator included.
  */
 final class CountingBodyPublisher implements BodyPublisher {
   private final BodyPublisher delegate;
-  private final AtomicLong bytesSent;
+  private final LongConsumer bytesSent;
 
-  CountingBodyPublisher(BodyPublisher delegate, AtomicLong bytesSent) {
+  CountingBodyPublisher(BodyPublisher delegate, LongConsumer bytesSent) {
     this.delegate = delegate;
     this.bytesSent = bytesSent;
   }
@@ -33,7 +33,7 @@ final class CountingBodyPublisher implements BodyPublisher {
 
       @Override
       public void onNext(ByteBuffer item) {
-        bytesSent.addAndGet(item.remaining());
+        bytesSent.accept(item.remaining());
         subscriber.onNext(item);
       }
 

@@ -30,6 +30,7 @@ public final class RegistryClient implements AutoCloseable {
   private final RegistryEndpoint endpoint;
   private final RegistryPaths paths;
   private final Transport transport;
+  private final long chunkBytes;
   private final AtomicLong bytesUploaded = new AtomicLong();
 
   /** Anonymous, system trust, no proxy: see {@link #RegistryClient(RegistryEndpoint, RegistryAccess)}. */
@@ -39,13 +40,18 @@ public final class RegistryClient implements AutoCloseable {
 
   /** One HTTP client for this registry, reached as {@code access} says; connections are reused. */
   public RegistryClient(RegistryEndpoint endpoint, RegistryAccess access) {
-    this(endpoint, Transports.forRegistry(endpoint, access));
+    this(endpoint, Transports.forRegistry(endpoint, access), access.chunkBytes());
   }
 
   RegistryClient(RegistryEndpoint endpoint, Transport transport) {
+    this(endpoint, transport, 0);
+  }
+
+  RegistryClient(RegistryEndpoint endpoint, Transport transport, long chunkBytes) {
     this.endpoint = endpoint;
     this.paths = new RegistryPaths(endpoint);
     this.transport = transport;
+    this.chunkBytes = chunkBytes;
   }
 
   /** {@code GET /v2/}: returns if the registry answers as one (200, or 401 asking for credentials). */
@@ -65,9 +71,21 @@ public final class RegistryClient implements AutoCloseable {
         : response.headers().firstValueAsLong("Content-Length");
   }
 
-  /** Uploads the blob {@code file} holds, which must match {@code blob}'s size (the registry checks the digest). */
-  public void uploadBlob(String repository, Descriptor blob, Path file) {
-    new BlobUpload(this).upload(repository, blob, file);
+  /**
+   * Uploads the blob {@code file} holds, which must match {@code blob}'s size (the registry checks the
+   * digest): in one request, or in PATCH chunks when {@link RegistryAccess#chunkBytes()} asks for them.
+   */
+  public BlobTransfer uploadBlob(String repository, Descriptor blob, Path file) {
+    return new BlobUpload(this, chunkBytes).upload(repository, blob, file);
+  }
+
+  /**
+   * Asks the registry to mount {@code blob} from {@code fromRepository} into {@code repository}, which
+   * sends no bytes. When it opens an ordinary upload instead (the source lacks the blob, say), uploads
+   * {@code file} through that session, as {@link #uploadBlob} would.
+   */
+  public BlobTransfer mountBlob(String repository, Descriptor blob, String fromRepository, Path file) {
+    return new BlobUpload(this, chunkBytes).mount(repository, blob, fromRepository, file);
   }
 
   /**

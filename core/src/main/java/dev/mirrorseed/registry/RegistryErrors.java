@@ -101,7 +101,8 @@ final class RegistryErrors {
       case 404 -> "it is not on the registry";
       case 405 -> "the registry does not allow this (read-only, or a pull-through cache?); mirror to a writable registry";
       case 408 -> "the registry timed out waiting for the request; retrying may help";
-      case 413 -> "the registry or a proxy in front of it limits request size; raise that limit";
+      case 413 -> "the registry or a proxy in front of it limits request size; raise that limit, or upload"
+          + " in chunks below it with --chunk-size";
       case 429 -> "the registry is rate limiting; lower the request rate";
       default -> status >= 500
           ? "the registry failed; retrying may help, check its log if it keeps happening"

@@ -32,6 +32,14 @@ final class RegistryPaths {
     return base.resolve("/v2/" + checkRepository(repository) + "/blobs/uploads/");
   }
 
+  /**
+   * A mount request: link blob {@code digest} from {@code fromRepository}. Both names pass the grammar
+   * check, so they and the digest need no escaping in the query ('/' and ':' are legal there).
+   */
+  URI mount(String repository, Digest digest, String fromRepository) {
+    return URI.create(uploads(repository) + "?mount=" + digest + "&from=" + checkRepository(fromRepository));
+  }
+
   /** {@code reference} is a tag or a {@code sha256:...} digest. */
   URI manifest(String repository, String reference) {
     return base.resolve("/v2/" + checkRepository(repository) + "/manifests/" + checkReference(reference));

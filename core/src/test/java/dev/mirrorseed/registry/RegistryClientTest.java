@@ -8,15 +8,12 @@ import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.oci.MediaTypes;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +47,7 @@ class RegistryClientTest {
 
   @Test
   void uploadsSmallBlobMonolithically() throws IOException {
-    Blob blob = blob("layer.tar", "a small layer".getBytes(StandardCharsets.UTF_8));
+    TestBlob blob = blob("layer.tar", "a small layer".getBytes(StandardCharsets.UTF_8));
 
     client.uploadBlob(repository, blob.descriptor(), blob.file());
 
@@ -60,7 +57,7 @@ class RegistryClientTest {
 
   @Test
   void streamsLargeBlobInConstantMemory() throws Exception {
-    Blob blob = randomBlob(64 * MIB);
+    TestBlob blob = TestBlob.random(dir.resolve("large.bin"), 64 * MIB, 42);
 
     // In a JVM whose whole heap is smaller than the blob, reading it into memory cannot work.
     String uploaded = LargeUpload.runWithHeap(SMALL_HEAP, RegistryServer.shared().hostPort(), repository, blob);
@@ -78,9 +75,9 @@ class RegistryClientTest {
 
   @Test
   void manifestRoundTripsByteForByte() throws IOException {
-    Blob config = blob("config.json", "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+    TestBlob config = blob("config.json", "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
         .getBytes(StandardCharsets.UTF_8));
-    Blob layer = blob("layer.tar.gz", "pretend this is gzip".getBytes(StandardCharsets.UTF_8));
+    TestBlob layer = blob("layer.tar.gz", "pretend this is gzip".getBytes(StandardCharsets.UTF_8));
     client.uploadBlob(repository, config.descriptor(), config.file());
     client.uploadBlob(repository, layer.descriptor(), layer.file());
     // Odd spacing, a tab, key order no serializer would pick, annotations: re-serializing would show.
@@ -153,7 +150,7 @@ class RegistryClientTest {
 
   @Test
   void uploadWithWrongDigestIsRejected() throws IOException {
-    Blob blob = blob("layer.tar", "the real content".getBytes(StandardCharsets.UTF_8));
+    TestBlob blob = blob("layer.tar", "the real content".getBytes(StandardCharsets.UTF_8));
     Descriptor lying = new Descriptor(MediaTypes.OCI_LAYER_TAR,
         Digest.of("other content".getBytes(StandardCharsets.UTF_8)), blob.descriptor().size());
 
@@ -167,25 +164,7 @@ class RegistryClientTest {
     assertThat(client.blobSize(repository, lying.digest())).isEmpty();
   }
 
-  record Blob(Descriptor descriptor, Path file) {}
-
-  private Blob blob(String name, byte[] content) throws IOException {
-    Path file = Files.write(dir.resolve(name), content);
-    return new Blob(new Descriptor(MediaTypes.OCI_LAYER_TAR, Digest.of(content), content.length), file);
-  }
-
-  private Blob randomBlob(long size) throws IOException {
-    Path file = dir.resolve("large.bin");
-    MessageDigest sha256 = Digest.newHasher();
-    Random random = new Random(42);
-    byte[] chunk = new byte[(int) MIB];
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (long written = 0; written < size; written += chunk.length) {
-        random.nextBytes(chunk);
-        sha256.update(chunk);
-        out.write(chunk);
-      }
-    }
-    return new Blob(new Descriptor(MediaTypes.OCI_LAYER_TAR, Digest.fromHash(sha256.digest()), size), file);
+  private TestBlob blob(String name, byte[] content) throws IOException {
+    return TestBlob.of(dir.resolve(name), content);
   }
 }

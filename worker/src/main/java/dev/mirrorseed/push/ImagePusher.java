@@ -10,41 +10,49 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Pushes one image the way a registry expects it: blobs first (skipping those already there), then
- * each child manifest of an index by digest, then the top manifest under every tag, all byte-for-byte
- * from the staging store. Every registry call goes through {@link RegistryRetry}.
+ * Pushes one image the way a registry expects it: blobs first (skipping those already there, mounting
+ * those another repository holds), then each child manifest of an index by digest, then the top
+ * manifest under every tag, all byte-for-byte from the staging store. Every registry call goes through
+ * {@link RegistryRetry}.
  */
 public final class ImagePusher {
   private final RegistryClient registry;
   private final RegistryRetry retry;
+  private final BlobLedger ledger;
 
+  /** A pusher with a ledger of its own: it mounts only what it pushed itself. */
   public ImagePusher(RegistryClient registry, RegistryRetry retry) {
+    this(registry, retry, new BlobLedger());
+  }
+
+  /** {@code ledger} is shared by every pusher of this process to the same registry. */
+  public ImagePusher(RegistryClient registry, RegistryRetry retry, BlobLedger ledger) {
     this.registry = registry;
     this.retry = retry;
+    this.ledger = ledger;
   }
 
   public PushOutcome push(PushRequest request) {
     ImageSpec image = request.image();
     Path staging = Path.of(request.staging());
     String repository = image.targetRepository();
-    int uploaded = 0;
-    int skipped = 0;
-    long bytes = 0;
     RegistryRetry.Attempts attempts = retry.newAttemptCounter();
+    List<Descriptor> missing = new ArrayList<>();
     for (Descriptor blob : image.blobs()) {
       OptionalLong present = attempts.call(() -> registry.blobSize(repository, blob.digest()));
       if (present.isPresent() && present.getAsLong() == blob.size()) {
-        skipped++;
-        continue;
+        ledger.holds(blob.digest(), repository);
+      } else {
+        blobFile(staging, blob.digest()); // a blob the staging store lost fails the image before any upload
+        missing.add(blob);
       }
-      Path file = blobFile(staging, blob.digest());
-      attempts.run(() -> registry.uploadBlob(repository, blob, file));
-      uploaded++;
-      bytes += blob.size();
     }
+    BlobSender.Sent sent = new BlobSender(registry, ledger, attempts, repository, staging).send(missing);
     for (Descriptor child : image.childManifests()) {
       putManifest(attempts, staging, repository, child, child.digest().toString());
     }
@@ -52,7 +60,8 @@ public final class ImagePusher {
     for (String tag : image.tags()) {
       pushed = putManifest(attempts, staging, repository, image.manifest(), tag);
     }
-    return new PushOutcome(pushed, uploaded, skipped, bytes, attempts.count());
+    return new PushOutcome(pushed, sent.uploaded(), image.blobs().size() - missing.size(), sent.mounted(),
+        sent.bytes(), attempts.count());
   }
 
   private Digest putManifest(
@@ -69,7 +78,7 @@ public final class ImagePusher {
     return answered;
   }
 
-  private static Path blobFile(Path staging, Digest digest) {
+  static Path blobFile(Path staging, Digest digest) {
     Path file = staging.resolve("blobs").resolve(Digest.ALGORITHM).resolve(digest.hex());
     if (!Files.isRegularFile(file)) {
       throw new PushException("blob " + digest + " is missing from the staging store " + staging

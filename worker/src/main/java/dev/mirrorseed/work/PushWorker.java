@@ -101,10 +101,10 @@ public final class PushWorker implements Runnable {
     try {
       PushOutcome outcome = pushers.forRegistry(request.image().targetRegistry()).push(request);
       long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-      log.debug("pushed {} ({} uploaded, {} skipped, {} bytes)", request.image().targetRef(),
-          outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.bytesUploaded());
+      log.debug("pushed {} ({} uploaded, {} skipped, {} mounted, {} bytes)", request.image().targetRef(),
+          outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.blobsMounted(), outcome.bytesUploaded());
       return new ImagePushed(request.runId(), Instant.now(), request.image(), outcome.pushedDigest(),
-          outcome.blobsUploaded(), outcome.blobsSkipped(), 0, outcome.bytesUploaded(),
+          outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.blobsMounted(), outcome.bytesUploaded(),
           outcome.attempts(), millis, workerId);
     } catch (RuntimeException e) {
       long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();

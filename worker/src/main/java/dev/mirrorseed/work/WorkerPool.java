@@ -1,16 +1,20 @@
 package dev.mirrorseed.work;
 
 import dev.mirrorseed.kafka.KafkaSettings;
+import dev.mirrorseed.push.BlobLedger;
 import dev.mirrorseed.push.ImagePusher;
 import dev.mirrorseed.registry.RegistryClients;
 import dev.mirrorseed.resilience.RegistryRetry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * N {@link PushWorker}s in one process, each its own consumer-group member on its own thread, sharing
- * one registry client per registry. The same group spans processes, so more processes mean more pushes.
+ * one registry client and one {@link BlobLedger} per registry, so a layer several images share is sent
+ * once and mounted elsewhere. The same group spans processes, so more processes mean more pushes.
  */
 public final class WorkerPool implements AutoCloseable {
   private final List<PushWorker> workers = new ArrayList<>();
@@ -19,10 +23,12 @@ public final class WorkerPool implements AutoCloseable {
 
   public WorkerPool(KafkaSettings settings, int size, String processId, RegistryClients registries) {
     RegistryRetry retry = RegistryRetry.defaults();
+    Map<String, BlobLedger> ledgers = new ConcurrentHashMap<>();
     for (int i = 1; i <= size; i++) {
       String workerId = processId + "-w" + i;
       PushWorker worker = new PushWorker(settings, workerId,
-          registry -> new ImagePusher(registries.forRegistry(registry), retry));
+          registry -> new ImagePusher(registries.forRegistry(registry), retry,
+              ledgers.computeIfAbsent(registry, key -> new BlobLedger())));
       Thread thread = new Thread(worker, workerId);
       thread.setUncaughtExceptionHandler((t, e) -> crash.compareAndSet(null, e));
       workers.add(worker);

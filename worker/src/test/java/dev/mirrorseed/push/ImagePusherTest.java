@@ -18,7 +18,15 @@ import dev.mirrorseed.resilience.RegistryRetry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +93,42 @@ class ImagePusherTest {
     assertThat(again.blobsSkipped()).isEqualTo(image.blobs().size());
     assertThat(again.bytesUploaded()).isZero();
     assertThat(registry.bytesUploaded()).isEqualTo(sentBefore);
+  }
+
+  @Test
+  void imagesSharingLayersPushedAtOnceSendEachLayerOnceAndMountItInTheOtherRepository() throws Exception {
+    ImageSpec first = plan.images().get(0);
+    ImageSpec second = plan.images().get(1);
+    Set<Descriptor> shared = new HashSet<>(first.blobs());
+    shared.retainAll(second.blobs());
+    Set<Descriptor> distinct = new HashSet<>(first.blobs());
+    distinct.addAll(second.blobs());
+    BlobLedger ledger = new BlobLedger();
+    CyclicBarrier together = new CyclicBarrier(2);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+
+    List<Future<PushOutcome>> outcomes;
+    try {
+      outcomes = threads.invokeAll(List.of(first, second).stream().map(image -> (Callable<PushOutcome>) () -> {
+        together.await();
+        return new ImagePusher(registry, RegistryRetry.defaults(), ledger).push(request(image));
+      }).toList());
+    } finally {
+      threads.shutdown();
+    }
+    PushOutcome one = outcomes.get(0).get();
+    PushOutcome two = outcomes.get(1).get();
+
+    assertThat(shared).hasSize(2);
+    assertThat(one.blobsMounted() + two.blobsMounted()).isEqualTo(shared.size());
+    assertThat(one.blobsUploaded() + two.blobsUploaded()).isEqualTo(distinct.size());
+    long distinctBytes = distinct.stream().mapToLong(Descriptor::size).sum();
+    assertThat(registry.bytesUploaded()).isEqualTo(distinctBytes);
+    assertThat(one.bytesUploaded() + two.bytesUploaded()).isEqualTo(distinctBytes);
+    for (ImageSpec image : List.of(first, second)) {
+      assertThat(registry.getManifest(image.targetRepository(), image.tags().get(0)).digest())
+          .isEqualTo(image.manifest().digest());
+    }
   }
 
   @Test
