@@ -15,6 +15,7 @@ import dev.mirrorseed.report.JsonReport;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
 import dev.mirrorseed.work.WorkerPool;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +89,9 @@ final class PushCommand implements Callable<Integer> {
   /** How layers of an old docker-save archive, which carry no registry manifest, are pushed. */
   enum LayerCompression { none, gzip }
 
+  /** Where {@code --password-stdin} reads; tests running the command in process hand it theirs. */
+  InputStream stdin = System.in;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -105,7 +109,7 @@ final class PushCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     try (RegistryClients registries = new RegistryClients(
-        registryOptions.access(spec.commandLine().getErr(), System.in))) {
+        registryOptions.access(spec.commandLine().getErr(), stdin))) {
       // Fail in seconds on a wrong --private-registry, before any staging or Kafka work.
       registries.forRegistry(target.registry()).ping();
 
