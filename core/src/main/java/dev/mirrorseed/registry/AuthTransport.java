@@ -105,7 +105,12 @@ final class AuthTransport implements Transport {
       throws IOException, InterruptedException {
     TokenRealm current = TokenRealm.of(endpoint, challenge);
     realm = current;
-    Set<Scope> scopes = tokens.widen(repository, challenge.param("scope").map(Scope::parseAll).orElse(Set.of()));
+    Set<Scope> asked = challenge.param("scope").map(Scope::parseAll).orElse(Set.of());
+    if (asked.isEmpty() && !repository.isEmpty()) {
+      // Distribution always names the scope; a registry that does not still wants one for the repository.
+      asked = Set.of(Scope.forRequest(request.method(), repository));
+    }
+    Set<Scope> scopes = tokens.widen(repository, asked);
     TokenCache.Fetch fetch = wanted -> current.fetch(inner, endpoint, wanted, credential());
     String refused = sent != null && sent.startsWith("Bearer ") ? sent.substring("Bearer ".length()) : null;
     BearerToken token = tokens.token(scopes, refused, fetch);
