@@ -15,6 +15,7 @@ import dev.mirrorseed.report.JsonReport;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
 import dev.mirrorseed.work.WorkerPool;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,9 @@ final class PushCommand implements Callable<Integer> {
   /** How layers of an old docker-save archive, which carry no registry manifest, are pushed. */
   enum LayerCompression { none, gzip }
 
+  /** Where {@code --password-stdin} reads; tests running the command in process hand it theirs. */
+  InputStream stdin = System.in;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -111,8 +115,8 @@ final class PushCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     try (RegistryClients registries = new RegistryClients(
-        registryOptions.access(spec.commandLine().getErr(), System.in))) {
-      // Fail in seconds on a wrong mirror address, before any staging or Kafka work.
+        registryOptions.access(spec.commandLine().getErr(), stdin))) {
+      // Fail in seconds on a wrong mirror address or credentials, before any staging or Kafka work.
       registries.forRegistry(target.registry()).ping();
 
       // The bundle is read while Kafka starts and the workers join their group; images found before

@@ -2,6 +2,8 @@ package dev.mirrorseed.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorseed.registry.auth.Challenge;
+import dev.mirrorseed.registry.auth.WwwAuthenticate;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -51,7 +53,7 @@ final class RegistryErrors {
     String code = errors.isEmpty() ? null : errors.get(0)[0];
     String detail = errors.isEmpty() ? "" : " (" + describe(errors) + ")";
     String message = "registry " + endpoint.hostPort() + " answered " + exchange(request) + " with " + status
-        + detail + ": " + fix(status, code);
+        + detail + ": " + (status == 401 || status == 403 ? authFix(status, response) : fix(status, code));
     return new RegistryException(
         message, status, code, isRetriableStatus(status), retryAfter(response), null);
   }
@@ -96,8 +98,6 @@ final class RegistryErrors {
       return FIX_BY_CODE.get(code);
     }
     return switch (status) {
-      case 401 -> "credentials are needed; log in to the registry or allow anonymous push there";
-      case 403 -> "the credentials were refused; check that the account may push to and pull from this repository";
       case 404 -> "it is not on the registry";
       case 405 -> "the registry does not allow this (read-only, or a pull-through cache?); mirror to a writable registry";
       case 408 -> "the registry timed out waiting for the request; retrying may help";
@@ -108,6 +108,26 @@ final class RegistryErrors {
           ? "the registry failed; retrying may help, check its log if it keeps happening"
           : "the registry rejected the request";
     };
+  }
+
+  /**
+   * What to do about a 401 the authentication layer could not answer (no challenge, or a scheme other
+   * than Basic and Bearer) or a 403 (who we are was accepted, what we asked was not).
+   */
+  private static String authFix(int status, HttpResponse<byte[]> response) {
+    if (status == 403) {
+      String who = AuthErrors.basicUser(response.request()).map(user -> "user " + user).orElse("the account");
+      return "the registry refuses this to " + who + "; check that it may push to and pull from this repository";
+    }
+    List<String> schemes = new ArrayList<>();
+    for (Challenge challenge : WwwAuthenticate.parse(response.headers().allValues("WWW-Authenticate"))) {
+      schemes.add(challenge.scheme());
+    }
+    if (!schemes.isEmpty()) {
+      return "the registry asks for " + String.join(" or ", schemes) + " authentication, which mirrorseed does not"
+          + " speak (only Basic and Bearer tokens); put a registry or proxy that does in front of it";
+    }
+    return "credentials are needed; " + AuthErrors.GIVE_CREDENTIALS + ", or allow anonymous push there";
   }
 
   /** {@code METHOD /path}; the query is left out, it holds upload state tokens nobody can read. */
@@ -159,7 +179,7 @@ final class RegistryErrors {
     }
   }
 
-  private static boolean has(Throwable e, Class<? extends Throwable> type) {
+  static boolean has(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
         return true;
@@ -169,7 +189,7 @@ final class RegistryErrors {
   }
 
   /** The innermost non-empty message, on one line: the JDK wraps the useful one in empty ones. */
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     String message = e.getClass().getSimpleName();
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t.getMessage() != null && !t.getMessage().isBlank()) {

@@ -5,6 +5,7 @@ final class Transports {
   private Transports() {}
 
   static Transport forRegistry(RegistryEndpoint endpoint, RegistryAccess access) {
-    return new HttpClientTransport();
+    Transport http = new HttpClientTransport();
+    return new AuthTransport(endpoint, access.credentials(), http);
   }
 }
