@@ -9,6 +9,7 @@ import dev.mirrorseed.registry.auth.WwwAuthenticate;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -76,12 +77,15 @@ final class AuthTransport implements Transport {
     if (known == null) {
       return null;
     }
-    Set<Scope> scopes = tokens.neededFor(repository);
+    Set<Scope> held = tokens.neededFor(repository);
+    Set<Scope> scopes = held;
     if (!repository.isEmpty()) {
-      Scope wanted = Scope.forRequest(request.method(), repository);
-      if (!Scope.covers(scopes, wanted)) {
-        // Asked for now rather than after a refusal: a refused PUT would have sent its body for nothing.
-        scopes = tokens.widen(repository, Set.of(wanted));
+      List<Scope> wanted = new ArrayList<>(List.of(Scope.forRequest(request.method(), repository)));
+      Scope.mountSource(request.uri().getRawQuery()).ifPresent(wanted::add);
+      if (!wanted.stream().allMatch(scope -> Scope.covers(held, scope))) {
+        // Asked for now rather than after a refusal: a refused PUT would have sent its body for nothing,
+        // and a mount would cost a 401 per blob.
+        scopes = tokens.widen(repository, Set.copyOf(wanted));
       }
     }
     return tokens.token(scopes, null, wanted -> known.fetch(inner, endpoint, wanted, credential())).authorization();

@@ -1,5 +1,7 @@
 package dev.mirrorseed.registry.auth;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +48,23 @@ public record Scope(String resource, SortedSet<String> actions) {
   public static Scope forRequest(String method, String repository) {
     boolean reads = method.equals("GET") || method.equals("HEAD");
     return new Scope("repository:" + repository, reads ? new TreeSet<>(Set.of("pull")) : new TreeSet<>(Set.of("pull", "push")));
+  }
+
+  /**
+   * The pull a cross-repository mount ({@code POST ...?mount=D&from=R}) needs on the repository it
+   * mounts from, besides push on its own; empty for any other query.
+   */
+  public static Optional<Scope> mountSource(String rawQuery) {
+    if (rawQuery == null) {
+      return Optional.empty();
+    }
+    for (String parameter : rawQuery.split("&")) {
+      if (parameter.startsWith("from=") && parameter.length() > "from=".length()) {
+        String from = URLDecoder.decode(parameter.substring("from=".length()), StandardCharsets.UTF_8);
+        return Optional.of(new Scope("repository:" + from, new TreeSet<>(Set.of("pull"))));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The repository a distribution API path acts on ({@code /v2/a/b/blobs/sha256:...} is {@code a/b}). */

@@ -8,6 +8,14 @@ import org.junit.jupiter.api.Test;
 
 class ScopeTest {
   @Test
+  void aMountAlsoNeedsPullOnTheRepositoryItMountsFrom() {
+    assertThat(Scope.mountSource("mount=sha256%3Aab&from=ns%2Fetcd").map(Scope::toString))
+        .hasValue("repository:ns/etcd:pull");
+    assertThat(Scope.mountSource("_state=xyz&digest=sha256:ab")).isEmpty();
+    assertThat(Scope.mountSource(null)).isEmpty();
+  }
+
+  @Test
   void repositoryComesFromEveryPathThatNamesOne() {
     assertThat(Scope.repositoryOf("/v2/a/b/blobs/sha256:0123")).hasValue("a/b");
     assertThat(Scope.repositoryOf("/v2/a/b/blobs/uploads/")).hasValue("a/b");
