@@ -5,6 +5,6 @@ final class Transports {
   private Transports() {}
 
   static Transport forRegistry(RegistryEndpoint endpoint, RegistryAccess access) {
-    return new HttpClientTransport();
+    return new HttpClientTransport(endpoint, access.tls(), access.proxy());
   }
 }
