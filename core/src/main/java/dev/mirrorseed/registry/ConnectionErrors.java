@@ -4,7 +4,9 @@ import dev.mirrorseed.registry.proxy.ProxyServer;
 import dev.mirrorseed.registry.tls.CertificateRejectedException;
 import dev.mirrorseed.registry.tls.RegistryTls;
 import java.io.IOException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +52,7 @@ final class ConnectionErrors {
     String registry = "registry " + endpoint.hostPort();
     return switch (failure.kind()) {
       case UNREACHABLE -> new RegistryUnreachableException(via + " is unreachable on the way to " + registry
-          + " (" + rootMessage(failure).toLowerCase(Locale.ROOT) + "): check " + proxy.variable()
+          + " (" + unreachableReason(failure.getCause()) + "): check " + proxy.variable()
           + ", or list the registry in NO_PROXY", failure);
       case CREDENTIALS_REFUSED -> notRetriable(proxy.hasCredentials()
           ? via + " refused our credentials (407) for " + registry + ": check the user and password in "
@@ -65,6 +67,18 @@ final class ConnectionErrors {
               + failure.status() + "): allow CONNECT to that host and port on the proxy, or list the registry"
               + " in NO_PROXY", failure);
     };
+  }
+
+  private static String unreachableReason(Throwable cause) {
+    if (cause instanceof HttpConnectTimeoutException) {
+      return "no connection within " + HttpClientTransport.CONNECT_TIMEOUT.toSeconds() + " s";
+    }
+    if (find(cause, UnresolvedAddressException.class) != null) {
+      return "unknown host";
+    }
+    String message = rootMessage(cause);
+    // The JDK's HttpClient reports a refused connection as a ConnectException with no message.
+    return message.equals("ConnectException") ? "connection refused" : message.toLowerCase(Locale.ROOT);
   }
 
   private static RegistryException notRetriable(String message, Throwable cause) {
