@@ -55,7 +55,7 @@ final class ConnectionErrors {
           + " (" + unreachableReason(failure.getCause()) + "): check " + proxy.variable()
           + ", or list the registry in NO_PROXY", failure);
       case CREDENTIALS_REFUSED -> notRetriable(proxy.hasCredentials()
-          ? via + " refused our credentials (407) for " + registry + ": check the user and password in "
+          ? via + " refused our credentials (" + failure.status() + ") for " + registry + ": check the user and password in "
               + proxy.variable()
           : via + " wants credentials (407) for " + registry + ": put them in " + proxy.variable()
               + " as http://USER:PASSWORD@" + proxy.host() + ":" + proxy.port(), failure);

@@ -82,7 +82,10 @@ final class HttpClientTransport implements Transport {
     if (proxy != null) {
       Matcher tunnel = TUNNEL_FAILED.matcher(String.valueOf(e.getMessage()));
       if (tunnel.find()) {
-        return new ProxyFailure(proxy, ProxyFailure.Kind.TUNNEL_REFUSED, Integer.parseInt(tunnel.group(1)), e);
+        int status = Integer.parseInt(tunnel.group(1));
+        // tinyproxy answers a CONNECT with wrong Basic credentials 401, not 407: both mean the credentials.
+        return new ProxyFailure(proxy, status == 401 || status == PROXY_AUTHENTICATION_REQUIRED
+            ? ProxyFailure.Kind.CREDENTIALS_REFUSED : ProxyFailure.Kind.TUNNEL_REFUSED, status, e);
       }
       // With a proxy, every connection this client opens goes to the proxy.
       if (e instanceof HttpConnectTimeoutException || has(e, ConnectException.class)
