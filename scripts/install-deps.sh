@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need beyond Java and Maven: a real registry (Debian's
 # docker-registry, CNCF distribution 2.8), skopeo as an independent client, htpasswd for registry
-# auth tests, curl for readiness checks. Idempotent, and silent when everything is already there.
+# auth tests, curl for readiness checks, openssl for the tests' certificate authority, tinyproxy as
+# a real HTTPS_PROXY. Maps the tests' host names to 127.0.0.1 in /etc/hosts. Idempotent, and silent
+# when everything is already there.
 set -euo pipefail
 
 # command -> Debian package providing it
@@ -10,7 +12,21 @@ declare -A PACKAGE_OF=(
   [skopeo]=skopeo
   [htpasswd]=apache2-utils
   [curl]=curl
+  [openssl]=openssl
+  [tinyproxy]=tinyproxy
 )
+
+# Proxy tests must reach the registry by a name: Go clients (skopeo) and mirrorseed never send
+# loopback addresses through a proxy. .test is reserved (RFC 2606): these names mean nothing elsewhere.
+TEST_HOSTS=(registry.mirrorseed.test proxy.mirrorseed.test)
+
+SUDO=()
+as_root_or_exit() {
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo > /dev/null || { echo "need root (or sudo) to $1" >&2; exit 1; }
+    SUDO=(sudo)
+  fi
+}
 
 missing=()
 for cmd in "${!PACKAGE_OF[@]}"; do
@@ -19,11 +35,7 @@ done
 
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "installing ${missing[*]}..." >&2
-  SUDO=()
-  if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo > /dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
-    SUDO=(sudo)
-  fi
+  as_root_or_exit "install: ${missing[*]}"
   log=$(mktemp)
   # Package lists are refreshed once, and only because something is missing.
   if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq > "$log" 2>&1 \
@@ -35,6 +47,23 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     exit 1
   fi
   rm -f "$log"
+fi
+
+unmapped=()
+for name in "${TEST_HOSTS[@]}"; do
+  # Only an exact 127.0.0.1 line counts; a name mapped elsewhere is reported, not silently shadowed.
+  grep -Eq "^127\.0\.0\.1[[:space:]](.*[[:space:]])?${name//./\\.}([[:space:]]|\$)" /etc/hosts \
+    || unmapped+=("$name")
+done
+if [[ ${#unmapped[@]} -gt 0 ]]; then
+  for name in "${unmapped[@]}"; do
+    if grep -v '^[[:space:]]*#' /etc/hosts | grep -Eq "[[:space:]]${name//./\\.}([[:space:]]|\$)"; then
+      echo "/etc/hosts maps $name to something other than 127.0.0.1: remove that line" >&2
+      exit 1
+    fi
+  done
+  as_root_or_exit "add ${unmapped[*]} to /etc/hosts"
+  echo "127.0.0.1 ${unmapped[*]} # mirrorseed tests" | "${SUDO[@]}" tee -a /etc/hosts > /dev/null
 fi
 
 JAVA=java

@@ -1,5 +1,6 @@
 package dev.mirrorseed.cli;
 
+import dev.mirrorseed.registry.proxy.ProxyTunnelAuth;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {PushCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
+    // Before anything builds an HttpClient: the JDK reads this once per JVM (see ProxyTunnelAuth).
+    ProxyTunnelAuth.allowBasic();
     System.exit(commandLine().execute(args));
   }
 

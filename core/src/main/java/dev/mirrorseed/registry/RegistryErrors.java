@@ -60,11 +60,12 @@ final class RegistryErrors {
 
   static RegistryException fromIOException(RegistryEndpoint endpoint, HttpRequest request, IOException e) {
     String registry = "registry " + endpoint.hostPort();
+    if (e instanceof ProxyFailure proxyFailure) {
+      return ConnectionErrors.proxy(endpoint, proxyFailure);
+    }
     if (has(e, SSLException.class)) {
       // Not retriable: a certificate or protocol mismatch does not fix itself.
-      return new RegistryException(registry + " failed the TLS handshake on " + exchange(request) + " ("
-          + rootMessage(e) + "): if it serves plain HTTP use --insecure-http, otherwise check that its"
-          + " certificate is trusted here", 0, null, false, null, e);
+      return ConnectionErrors.tls(endpoint, request, e, e instanceof TlsFailure tls ? tls.tls() : null);
     }
     if (has(e, UnresolvedAddressException.class) || has(e, UnknownHostException.class)) {
       return new RegistryUnreachableException(registry + " is unreachable (unknown host "

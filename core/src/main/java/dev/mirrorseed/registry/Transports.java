@@ -5,7 +5,7 @@ final class Transports {
   private Transports() {}
 
   static Transport forRegistry(RegistryEndpoint endpoint, RegistryAccess access) {
-    Transport http = new HttpClientTransport();
+    Transport http = new HttpClientTransport(endpoint, access.tls(), access.proxy());
     return new AuthTransport(endpoint, access.credentials(), http);
   }
 }
