@@ -46,7 +46,7 @@ class TlsAndProxyEndToEndTest {
   static void startTlsRegistry() throws IOException {
     bundle = BundleGenerator.generate(BundleSpec.of(3, 3 * MB), shared.resolve("bundle"));
     ca = TestCa.create(shared.resolve("ca"), "mirrorseed test CA");
-    TestCa.Issued server = ca.issueServer("registry", TinyProxy.REGISTRY_HOST);
+    TestCa.Issued server = ca.issueServer("registry", TinyProxy.REGISTRY_HOST, "127.0.0.1");
     registry = RegistryServer.start(RegistryVariant.plain().withTls(server.certificate(), server.key()));
     address = TinyProxy.REGISTRY_HOST + ":" + registry.port();
     skopeoCertDir = Files.createDirectories(shared.resolve("skopeo-certs"));
@@ -61,6 +61,17 @@ class TlsAndProxyEndToEndTest {
   @Test
   void pushesToATlsRegistryTrustedByCacert(@TempDir Path work) {
     String target = address + "/" + uniqueNamespace();
+
+    CliRun run = CliRun.of(push(target, work, "--cacert", ca.certificate().toString()));
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("3 pushed, 3 verified, 0 failed");
+    assertEveryImageOnTheRegistry(target);
+  }
+
+  @Test
+  void aCacertMeansHttpsEvenToARegistryOnLoopback(@TempDir Path work) {
+    String target = "127.0.0.1:" + registry.port() + "/" + uniqueNamespace();
 
     CliRun run = CliRun.of(push(target, work, "--cacert", ca.certificate().toString()));
 

@@ -17,7 +17,7 @@ public final class RegistryClients implements AutoCloseable {
 
   public RegistryClient forRegistry(String hostPort) {
     return clients.computeIfAbsent(
-        hostPort, key -> new RegistryClient(RegistryEndpoint.of(key, access.insecureHttp()), access));
+        hostPort, key -> new RegistryClient(RegistryEndpoint.of(key, access), access));
   }
 
   @Override

@@ -27,6 +27,16 @@ public record RegistryEndpoint(String hostPort, boolean plainHttp) {
     return new RegistryEndpoint(hostPort, insecureHttp || isLoopback(parsed.host()));
   }
 
+  /**
+   * How {@code access} reaches {@code hostPort}: as {@link #of(String, boolean)}, except that a CA or
+   * certificate directory asks for https on loopback too (a local registry behind a private CA).
+   */
+  public static RegistryEndpoint of(String hostPort, RegistryAccess access) {
+    return access.tls().namesCertificates() && !access.insecureHttp()
+        ? new RegistryEndpoint(hostPort, false)
+        : of(hostPort, access.insecureHttp());
+  }
+
   /** The registry's root, e.g. {@code http://127.0.0.1:5000}; API paths are resolved against it. */
   public URI baseUri() {
     return URI.create((plainHttp ? "http" : "https") + "://" + hostPort);

@@ -16,4 +16,13 @@ public record TlsTrust(Path caCert, Path certDir, boolean insecure) {
   public static TlsTrust system() {
     return new TlsTrust(null, null, false);
   }
+
+  /**
+   * True when certificates were given: the user expects https, even to a registry on loopback.
+   * ({@code --insecure} alone does not say so: like skopeo's {@code --tls-verify=false} it is also
+   * what people pass for a plain-HTTP registry.)
+   */
+  public boolean namesCertificates() {
+    return caCert != null || certDir != null;
+  }
 }
