@@ -44,7 +44,8 @@ final class HttpClientTransport implements Transport {
         // mishandle on PUT bodies; registries gain nothing from HTTP/2 for a few large bodies.
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        // Redirects are followed by the Redirects transport, which keeps credentials on their origin.
+        .followRedirects(HttpClient.Redirect.NEVER)
         // Explicitly direct when no route applies: the JDK's default selector would honour
         // http.proxyHost and friends, a second, JVM-wide proxy setting nobody expects here.
         .proxy(proxy == null ? HttpClient.Builder.NO_PROXY : proxy.selector());
