@@ -7,12 +7,17 @@ import dev.mirrorseed.fixtures.BundleGenerator;
 import dev.mirrorseed.fixtures.BundleSpec;
 import dev.mirrorseed.fixtures.GeneratedBundle;
 import dev.mirrorseed.fixtures.GeneratedImage;
+import dev.mirrorseed.fixtures.Htpasswd;
 import dev.mirrorseed.fixtures.RegistryServer;
+import dev.mirrorseed.fixtures.RegistryVariant;
 import dev.mirrorseed.fixtures.Sha256;
 import dev.mirrorseed.fixtures.Skopeo;
+import dev.mirrorseed.fixtures.TestCa;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +51,40 @@ class ClusterConfigEndToEndTest {
     for (GeneratedImage image : bundle.images()) {
       String mirrored = registry + "/" + namespace + "/" + image.reference().substring("gcr.io/".length());
       assertThat(Sha256.of(Skopeo.inspectRaw(mirrored))).as(mirrored).isEqualTo(image.manifestDigest());
+    }
+  }
+
+  @Test
+  void takesTheCaAndTheCredentialsFromTheMirrorEntry(@TempDir Path work) throws IOException {
+    TestCa ca = TestCa.create(work.resolve("ca"), "cluster config test CA");
+    TestCa.Issued certificate = ca.issueServer("registry", "127.0.0.1");
+    RegistryServer registry = RegistryServer.start(RegistryVariant.plain()
+        .withTls(certificate.certificate(), certificate.key())
+        .withHtpasswd(Htpasswd.write(work.resolve("htpasswd"), "seeder", "cluster-pass")));
+    try {
+      String auth = Base64.getEncoder().encodeToString("seeder:cluster-pass".getBytes(StandardCharsets.UTF_8));
+      Files.writeString(work.resolve("config.json"),
+          "{\"auths\":{\"" + registry.hostPort() + "\":{\"auth\":\"" + auth + "\"}}}");
+      Files.copy(ca.certificate(), work.resolve("mirror-ca.crt"));
+      // Relative paths, as bmctl users write them next to the cluster config.
+      Path config = clusterConfig(work, "https://" + registry.hostPort() + "/v2/secure-ns"
+          + "\n    caCertPath: mirror-ca.crt\n    pullCredentialConfigPath: config.json");
+
+      CliRun run = CliRun.of("push", "--source", bundle.layout().toString(), "--cluster-config",
+          config.toString(), "--bootstrap-servers", TestKafka.bootstrapServers(),
+          "--workspace", work.resolve("ws").toString());
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(run.out()).contains("3 pushed, 3 verified, 0 failed");
+      Path skopeoCerts = Files.createDirectories(work.resolve("skopeo-certs"));
+      Files.copy(ca.certificate(), skopeoCerts.resolve("ca.crt"));
+      for (GeneratedImage image : bundle.images()) {
+        String mirrored = registry.hostPort() + "/secure-ns/" + image.reference().substring("gcr.io/".length());
+        assertThat(Sha256.of(Skopeo.run("inspect", "--raw", "--cert-dir", skopeoCerts.toString(),
+            "--creds", "seeder:cluster-pass", "docker://" + mirrored))).as(mirrored).isEqualTo(image.manifestDigest());
+      }
+    } finally {
+      registry.stop();
     }
   }
 

@@ -81,6 +81,44 @@ class TlsAndProxyEndToEndTest {
   }
 
   @Test
+  void pushesWithAClientCertificateFromACertDirToARegistryThatDemandsOne(@TempDir Path work) throws IOException {
+    TestCa.Issued server = ca.issueServer("mtls-registry", TinyProxy.REGISTRY_HOST);
+    TestCa.Issued client = ca.issueClient("seeder", "seeder");
+    RegistryServer mutual = RegistryServer.start(
+        RegistryVariant.plain().withMutualTls(server.certificate(), server.key(), ca.certificate()));
+    try {
+      // containerd's and skopeo's certs.d layout: CA as *.crt, the client pair as *.cert + *.key.
+      Path certDir = Files.createDirectories(work.resolve("certs.d"));
+      Files.copy(ca.certificate(), certDir.resolve("ca.crt"));
+      Files.copy(client.certificate(), certDir.resolve("client.cert"));
+      Files.copy(client.key(), certDir.resolve("client.key"));
+      String target = TinyProxy.REGISTRY_HOST + ":" + mutual.port() + "/" + uniqueNamespace();
+
+      CliRun run = CliRun.of(push(target, work, "--cert-dir", certDir.toString()));
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(run.out()).contains("3 pushed, 3 verified, 0 failed");
+      for (GeneratedImage image : bundle.images()) {
+        String mirrored = target + "/" + image.reference().substring(image.reference().indexOf('/') + 1);
+        assertThat(Sha256.of(Skopeo.inspectRaw(mirrored, certDir))).isEqualTo(image.manifestDigest());
+      }
+    } finally {
+      mutual.stop();
+    }
+  }
+
+  @Test
+  void insecureSkipsVerificationAndSaysSo(@TempDir Path work) {
+    String target = address + "/" + uniqueNamespace();
+
+    CliRun run = CliRun.of(push(target, work, "--insecure"));
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.err()).contains("warning: --insecure");
+    assertEveryImageOnTheRegistry(target);
+  }
+
+  @Test
   void aWrongCaFailsAtOnceInOneLineAfterAtMostTwoAttempts(@TempDir Path work) throws InterruptedException {
     TestCa otherCa = TestCa.create(work.resolve("other-ca"), "some other CA");
     long requestsBefore = registry.requestsLogged();
