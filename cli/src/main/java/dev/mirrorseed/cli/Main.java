@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "mirrorseed 0.1.0",
     description = "Seeds a private container-registry mirror from an offline image bundle through Apache Kafka.",
-    subcommands = {PushCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PushCommand.class, ProduceCommand.class, WorkCommand.class, VerifyCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
