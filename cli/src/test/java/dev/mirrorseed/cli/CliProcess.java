@@ -1,0 +1,118 @@
+package dev.mirrorseed.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The mirrorseed command as a child JVM on this test's class path, as an operator starts produce, work
+ * and verify as processes of their own. Its stdout and stderr go to files, so a chatty child can never
+ * block on a full pipe, and are read back whenever a test asks.
+ */
+final class CliProcess implements AutoCloseable {
+  private final Process process;
+  private final Path out;
+  private final Path err;
+
+  private CliProcess(Process process, Path out, Path err) {
+    this.process = process;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Starts {@code mirrorseed args...}; its output lands in {@code dir/name.out} and {@code dir/name.err}. */
+  static CliProcess start(Path dir, String name, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    Path out = dir.resolve(name + ".out");
+    Path err = dir.resolve(name + ".err");
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.environment().putAll(env);
+    try {
+      Files.createDirectories(dir);
+      return new CliProcess(builder.start(), out, err);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command, e);
+    }
+  }
+
+  static CliProcess start(Path dir, String name, String... args) {
+    return start(dir, name, Map.of(), args);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  String out() {
+    return read(out);
+  }
+
+  String err() {
+    return read(err);
+  }
+
+  /** Waits until the child has written {@code text} to stderr; fails if it exits or takes too long. */
+  void awaitErr(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!err().contains(text)) {
+      if (!process.isAlive()) {
+        throw new AssertionError("exited with " + process.exitValue() + " before printing '" + text + "': " + this);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("did not print '" + text + "' within " + timeout + ": " + this);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** The exit status; fails if the child is still running after {@code timeout}. */
+  int exitCode(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("still running after " + timeout + ": " + this);
+    }
+    return process.exitValue();
+  }
+
+  /** SIGTERM, as {@code docker stop} and systemd send. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** SIGKILL: no shutdown of any kind. */
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "pid " + pid() + "\n--- stdout\n" + out() + "--- stderr\n" + err();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
