@@ -43,12 +43,12 @@ final class ProduceCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     MirrorTarget target = mirror.resolve(null, err);
     Path source = bundle.existingSource();
+    KafkaSettings settings = kafka.required();
     Path stagingDir = bundle.stagingFor(staging);
     if (stagingDir == null) {
       throw new IllegalArgumentException("--source " + source + " is an archive: give --staging DIR, a directory"
           + " every worker reads at the same path, to unpack its blobs into");
     }
-    KafkaSettings settings = kafka.required();
     TopicSetup.ensureTopics(settings);
     String runId = RunIds.next();
     out.println(runId);

@@ -80,10 +80,7 @@ class PushWorkerTest {
 
   @Test
   void aPushKeepsThePollLoopGoingWithEveryPartitionPausedAndCommitsOnce() throws Exception {
-    GatedPush push = new GatedPush();
-    start(push, P0, P1);
-    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
-    push.started.await(5, TimeUnit.SECONDS);
+    GatedPush push = pushInFlight(P0, P1);
     int pollsBefore = consumer.pausedPolls.get();
 
     Thread.sleep(600);
@@ -126,10 +123,7 @@ class PushWorkerTest {
 
   @Test
   void aRevokedPartitionsPushThatFinishesWithinTheGraceIsCommittedBeforeItIsHandedOver() throws Exception {
-    GatedPush push = new GatedPush();
-    start(push, P0, P1);
-    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
-    push.started.await(5, TimeUnit.SECONDS);
+    GatedPush push = pushInFlight(P0, P1);
 
     // Finishes while the rebalance waits for it.
     new Thread(() -> sleepThen(100, push.release::countDown)).start();
@@ -142,10 +136,7 @@ class PushWorkerTest {
 
   @Test
   void aRevokedPartitionsPushThatOutlastsTheGraceIsAbandonedUncommitted() throws Exception {
-    GatedPush push = new GatedPush();
-    start(push, P0, P1);
-    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
-    push.started.await(5, TimeUnit.SECONDS);
+    GatedPush push = pushInFlight(P0, P1);
 
     consumer.schedulePollTask(() -> consumer.rebalance(List.of(P1)));
 
@@ -158,10 +149,7 @@ class PushWorkerTest {
 
   @Test
   void aLostPartitionsPushIsAbandonedAtOnce() throws Exception {
-    GatedPush push = new GatedPush();
-    start(push, P0);
-    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
-    push.started.await(5, TimeUnit.SECONDS);
+    GatedPush push = pushInFlight(P0);
 
     consumer.schedulePollTask(() -> consumer.losePartitions(List.of(P0)));
 
@@ -196,10 +184,7 @@ class PushWorkerTest {
 
   @Test
   void stoppingLetsThePushInFlightFinishAndCommitsIt() throws Exception {
-    GatedPush push = new GatedPush();
-    start(push, P0);
-    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
-    push.started.await(5, TimeUnit.SECONDS);
+    GatedPush push = pushInFlight(P0);
 
     worker.stop();
     sleepThen(100, push.release::countDown);
@@ -212,10 +197,7 @@ class PushWorkerTest {
 
   @Test
   void stoppingHandsBackAPushThatOutlastsTheGrace() throws Exception {
-    GatedPush push = new GatedPush();
-    start(push, P0);
-    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
-    push.started.await(5, TimeUnit.SECONDS);
+    GatedPush push = pushInFlight(P0);
     long stopping = System.nanoTime();
 
     worker.stop();
@@ -225,6 +207,15 @@ class PushWorkerTest {
     assertThat(push.interrupted.getCount()).isZero();
     assertThat(committedResults()).isEmpty();
     assertThat(committedOffsets()).isEmpty();
+  }
+
+  /** Starts the worker on {@code partitions} with a request on P0 whose push waits for the test. */
+  private GatedPush pushInFlight(TopicPartition... partitions) throws InterruptedException {
+    GatedPush push = new GatedPush();
+    start(push, partitions);
+    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
+    assertThat(push.started.await(5, TimeUnit.SECONDS)).as("push started").isTrue();
+    return push;
   }
 
   private void start(ImagePush push, TopicPartition... partitions) {
