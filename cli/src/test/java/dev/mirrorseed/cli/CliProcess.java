@@ -64,10 +64,19 @@ final class CliProcess implements AutoCloseable {
     return read(err);
   }
 
+  /** Waits until the child has written {@code text} to stdout; fails if it exits or takes too long. */
+  void awaitOut(String text, Duration timeout) throws InterruptedException {
+    await(out, text, timeout);
+  }
+
   /** Waits until the child has written {@code text} to stderr; fails if it exits or takes too long. */
   void awaitErr(String text, Duration timeout) throws InterruptedException {
+    await(err, text, timeout);
+  }
+
+  private void await(Path output, String text, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!err().contains(text)) {
+    while (!read(output).contains(text)) {
       if (!process.isAlive()) {
         throw new AssertionError("exited with " + process.exitValue() + " before printing '" + text + "': " + this);
       }

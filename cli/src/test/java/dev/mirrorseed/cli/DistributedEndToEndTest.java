@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The distributed form on real components: {@code produce}, two {@code work} processes and
- * {@code verify --run}, each a JVM of its own, meeting on one real Kafka broker and pushing into a real
- * registry; skopeo checks what landed, and the results topic is read as every reader reads it.
+ * The distributed form on real components: {@code produce}, two {@code work} processes,
+ * {@code verify --run} and the {@code verify} service, each a JVM of its own but the first verify,
+ * meeting on one real Kafka broker and pushing into a real registry; skopeo checks what landed, and the
+ * results topic is read as every reader reads it.
  */
 class DistributedEndToEndTest {
   private static final long MB = 1_000_000;
@@ -57,7 +58,8 @@ class DistributedEndToEndTest {
     String[] kafkaFlags = {"--bootstrap-servers", kafka, "--topic-prefix", topics.prefix()};
 
     try (CliProcess first = CliProcess.start(work, "work-1", with(kafkaFlags, "work", "--workers", "2"));
-        CliProcess second = CliProcess.start(work, "work-2", with(kafkaFlags, "work", "--workers", "2"))) {
+        CliProcess second = CliProcess.start(work, "work-2", with(kafkaFlags, "work", "--workers", "2"));
+        CliProcess service = CliProcess.start(work, "verify-service", with(kafkaFlags, "verify"))) {
       awaitEveryPartitionShared(kafka, topics, Set.of(first.pid(), second.pid()));
 
       CliProcess produce = CliProcess.start(work, "produce", with(kafkaFlags, "produce", "--source",
@@ -85,10 +87,13 @@ class DistributedEndToEndTest {
       assertThat(pushingProcesses).as("processes whose workers pushed").containsExactlyInAnyOrder(
           first.pid(), second.pid());
 
-      first.terminate();
-      second.terminate();
-      assertThat(first.exitCode(Duration.ofSeconds(15))).as(first.toString()).isZero();
-      assertThat(second.exitCode(Duration.ofSeconds(15))).as(second.toString()).isZero();
+      // The verify service completed the same run on its own.
+      service.awaitOut("run " + runId + ": " + IMAGES + " pushed, " + IMAGES + " verified, 0 failed", STARTUP);
+
+      List.of(first, second, service).forEach(CliProcess::terminate);
+      for (CliProcess stopped : List.of(first, second, service)) {
+        assertThat(stopped.exitCode(Duration.ofSeconds(15))).as(stopped.toString()).isZero();
+      }
     }
   }
 

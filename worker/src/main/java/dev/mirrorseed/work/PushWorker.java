@@ -97,7 +97,7 @@ public final class PushWorker implements Runnable {
         if (inFlight == null) {
           take(poll(IDLE_POLL), pushing);
         } else if (!running.get()) {
-          handOver("the worker is stopping", false);
+          handOver("the worker is stopping");
         } else {
           if (inFlight.await(BUSY_POLL)) {
             finish(true);
@@ -173,8 +173,11 @@ public final class PushWorker implements Runnable {
     }
   }
 
-  /** Gives the push in flight the grace to finish and commits it, or abandons it uncommitted. */
-  private void handOver(String why, boolean keepsPartition) {
+  /**
+   * Gives the push in flight the grace to finish and commits it, or abandons it uncommitted; either
+   * way the partition's next owner, not this worker, pushes it again if the commit fails.
+   */
+  private void handOver(String why) {
     boolean finished;
     try {
       finished = inFlight.await(handoverGrace);
@@ -183,7 +186,7 @@ public final class PushWorker implements Runnable {
       finished = false;
     }
     if (finished) {
-      finish(keepsPartition);
+      finish(false);
     } else {
       abandon(why);
     }
@@ -204,7 +207,7 @@ public final class PushWorker implements Runnable {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       // The partition is still this worker's until this returns: a result committed now is valid.
       if (inFlight != null && partitions.contains(inFlight.partition())) {
-        handOver("its partition was reassigned", false);
+        handOver("its partition was reassigned");
       }
     }
 

@@ -57,8 +57,8 @@ final class ResultTransactions implements AutoCloseable {
       // Whatever went wrong (a rebalance refused the offsets, the producer was fenced, a timeout left
       // the outcome unknown), a new producer with the same transactional.id settles the transaction:
       // it aborts it, or waits for a commit already under way. Afterwards the committed offset tells.
-      log.warn("{}: offset {} of {} not committed ({}: {}); it will be pushed again", workerId, offset, partition,
-          e.getClass().getSimpleName(), e.getMessage());
+      log.warn("{}: the result of offset {} of {} may not be committed ({}: {}); unless it was, the request is"
+          + " pushed again", workerId, offset, partition, e.getClass().getSimpleName(), e.getMessage());
       reopen();
       return false;
     }
