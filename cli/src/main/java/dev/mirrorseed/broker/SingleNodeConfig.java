@@ -43,6 +43,11 @@ final class SingleNodeConfig {
     props.put("log.retention.ms", "-1");
     props.put("offsets.retention.minutes", Integer.toString(100 * 365 * 24 * 60));
 
+    // A worker killed mid-transaction holds back every read_committed reader of the results partitions
+    // it wrote to, until the broker aborts its transaction: look for timed-out ones every second
+    // (default: every 10 s, on top of the workers' 10 s transaction timeout).
+    props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+
     // Consumers join at once instead of waiting 3 s for more members that will never come.
     props.put("group.initial.rebalance.delay.ms", "0");
     // The cleaner's dedupe buffer defaults to 128 MiB of zero-filled heap; compaction here is tiny.

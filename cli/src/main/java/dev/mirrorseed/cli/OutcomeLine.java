@@ -1,10 +1,20 @@
 package dev.mirrorseed.cli;
 
 import dev.mirrorseed.run.ImageOutcome;
+import java.io.PrintWriter;
+import java.util.function.Consumer;
 
 /** The one terminal line per image. */
 final class OutcomeLine {
   private OutcomeLine() {}
+
+  /** Prints each verdict as it comes, for push and verify. */
+  static Consumer<ImageOutcome> printer(PrintWriter out) {
+    return outcome -> {
+      out.println(of(outcome));
+      out.flush();
+    };
+  }
 
   static String of(ImageOutcome outcome) {
     String status = outcome.status() == ImageOutcome.Status.VERIFIED ? "verified" : "FAILED";

@@ -1,8 +1,6 @@
 package dev.mirrorseed.cli;
 
 import dev.mirrorseed.broker.EmbeddedKafka;
-import dev.mirrorseed.bundle.BundleException;
-import dev.mirrorseed.events.Topics;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.TopicSetup;
 import dev.mirrorseed.plan.BundlePlanner;
@@ -11,13 +9,11 @@ import dev.mirrorseed.plan.PlanOptions;
 import dev.mirrorseed.produce.RunPublisher;
 import dev.mirrorseed.reference.MirrorTarget;
 import dev.mirrorseed.registry.RegistryClients;
-import dev.mirrorseed.report.JsonReport;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
 import dev.mirrorseed.work.WorkerPool;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,39 +39,19 @@ import picocli.CommandLine.Spec;
 final class PushCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--source", required = true, paramLabel = "PATH",
-      description = "The bundle: a directory or a .tar, .tar.gz, .tar.xz or .tar.zst (told by content) of OCI"
-          + " layouts and/or docker-save archives, at the top or nested one archive per image.")
-  Path source;
+  @Mixin BundleOptions bundle;
 
-  @Option(names = "--private-registry", paramLabel = "HOST:PORT[/NAMESPACE]",
-      description = "The mirror. gcr.io/a/b:1 goes to HOST:PORT/NAMESPACE/a/b:1, as containerd maps mirrors."
-          + " Give this or --cluster-config.")
-  String privateRegistry;
+  @Mixin MirrorOptions mirror;
 
-  @Option(names = "--cluster-config", paramLabel = "FILE",
-      description = "bmctl's cluster config: push to its first registryMirrors endpoint (https://HOST:PORT/v2/NS),"
-          + " with its caCertPath and pullCredentialConfigPath unless --cacert / --docker-config are given.")
-  Path clusterConfig;
-
-  @Option(names = "--report", paramLabel = "FILE.json", description = "Write a JSON report of the run.")
-  Path report;
+  @Mixin RunReport report;
 
   @Option(names = "--workspace", paramLabel = "DIR", defaultValue = "mirrorseed-workspace",
       description = "Where the staging store and the embedded Kafka broker live (default: ${DEFAULT-VALUE}).")
   Path workspace;
 
-  @Option(names = "--workers", paramLabel = "N", defaultValue = "4",
-      description = "Worker threads pushing images in parallel (default: ${DEFAULT-VALUE}).")
-  int workers;
+  @Mixin WorkerOptions workers;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-      description = "Use this Kafka cluster instead of starting an embedded broker.")
-  String bootstrapServers;
-
-  @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
-      description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
-  String topicPrefix;
+  @Mixin KafkaOptions kafka;
 
   @Mixin RegistryOptions registryOptions;
 
@@ -83,35 +59,19 @@ final class PushCommand implements Callable<Integer> {
       description = "Read and stage the bundle, print the plan (images, targets, blobs, bytes); push nothing.")
   boolean dryRun;
 
-  @Option(names = "--max-blob-size", paramLabel = "SIZE", converter = ByteSize.class,
-      description = "Refuse blobs larger than this (e.g. 20GiB); the images needing them fail alone.")
-  Long maxBlobSize;
-
-  @Option(names = "--compress", paramLabel = "none|gzip", defaultValue = "none",
-      description = "Layers of old docker-save archives are pushed as they are (none, the default: the digest"
-          + " is a pure function of the bundle) or gzip-compressed.")
-  LayerCompression compress;
-
-  /** How layers of an old docker-save archive, which carry no registry manifest, are pushed. */
-  enum LayerCompression { none, gzip }
-
   /** Where {@code --password-stdin} reads; tests running the command in process hand it theirs. */
   InputStream stdin = System.in;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    MirrorTarget target = PushTarget.resolve(privateRegistry, clusterConfig, registryOptions, out);
-    if (!Files.exists(source)) {
-      throw new IllegalArgumentException("--source " + source + " does not exist: give the bundle's path");
-    }
-    if (workers < 1) {
-      throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
-    }
-    PlanOptions options = new PlanOptions(
-        maxBlobSize == null ? Long.MAX_VALUE : maxBlobSize, compress == LayerCompression.gzip);
+    MirrorTarget target = mirror.resolve(registryOptions, out);
+    Path source = bundle.existingSource();
+    int workerCount = workers.count();
+    PlanOptions options = bundle.planOptions();
+    Path staging = bundle.stagingFor(workspace.resolve("staging"));
     if (dryRun) {
-      return dryRun(target, options, out);
+      return dryRun(source, staging, target, options, out);
     }
     long started = System.nanoTime();
     try (RegistryClients registries = new RegistryClients(
@@ -121,64 +81,44 @@ final class PushCommand implements Callable<Integer> {
 
       // The bundle is read while Kafka starts and the workers join their group; images found before
       // the run can be published wait in a HeldPlan.
-      CompletableFuture<EmbeddedKafka> broker = bootstrapServers == null
+      CompletableFuture<EmbeddedKafka> broker = kafka.bootstrapServers == null
           ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(workspace))
           : CompletableFuture.completedFuture(null);
       HeldPlan held = new HeldPlan();
-      Path staging = stagingFor(source);
-      CompletableFuture<Pipeline> pipeline = broker.thenApply(kafka -> Pipeline.start(
-          kafka, bootstrapServers, topicPrefix, workers, registries, staging, held, out));
+      CompletableFuture<Pipeline> pipeline = broker.thenApply(embedded -> Pipeline.start(
+          kafka.on(embedded == null ? kafka.bootstrapServers : embedded.bootstrapServers()),
+          workerCount, registries, staging, held, out));
       pipeline.whenComplete((ready, failure) -> {
         if (failure != null) {
           held.fail(failure.getCause() instanceof RuntimeException cause ? cause : new CompletionException(failure));
         }
       });
       try {
-        BundleSummary read = null;
-        BundleException unreadable = null;
-        try {
-          read = BundlePlanner.stream(source, staging, target, options, held);
-          out.printf("read %d images (%d broken), %d unique blobs, %s from %s (%s)%n", read.images(),
-              read.broken(), read.uniqueBlobs(), Sizes.human(read.uniqueBytes()), source, read.bundleDigest());
-          out.flush();
-        } catch (BundleException e) {
-          // What was announced before the bundle became unreadable is still pushed and verified.
-          unreadable = e;
-        }
-        RunSummary summary = join(pipeline).finish(read, source, target);
-        if (report != null) {
-          JsonReport.write(summary, report);
-        }
-        out.printf("%d pushed, %d verified, %d failed%n", summary.pushed(), summary.verified(), summary.failed());
+        BundleRead read = BundleRead.of(source, staging, target, options, held, out);
+        RunSummary summary = join(pipeline).finish(read, target);
+        int status = report.finish(summary, out);
         out.printf("%s uploaded in %.1f s%n", Sizes.human(summary.bytesUploaded()),
             (System.nanoTime() - started) / 1e9);
-        if (unreadable != null) {
-          throw unreadable;
-        }
-        return summary.allVerified() ? ExitCode.OK.code : ExitCode.IMAGES_FAILED.code;
+        read.rethrowIfUnreadable();
+        return status;
       } finally {
         pipeline.thenAccept(Pipeline::close).exceptionally(e -> null).join();
-        broker.thenAccept(kafka -> {
-          if (kafka != null) {
-            kafka.close();
+        broker.thenAccept(embedded -> {
+          if (embedded != null) {
+            embedded.close();
           }
         }).exceptionally(e -> null).join();
       }
     }
   }
 
-  private int dryRun(MirrorTarget target, PlanOptions options, PrintWriter out) {
+  private static int dryRun(Path source, Path staging, MirrorTarget target, PlanOptions options, PrintWriter out) {
     DryRun plan = new DryRun(out);
-    BundleSummary summary = BundlePlanner.stream(source, stagingFor(source), target, options, plan);
+    BundleSummary summary = BundlePlanner.stream(source, staging, target, options, plan);
     out.printf("dry run: %d images (%d broken), %d unique blobs, %s from %s (%s); nothing pushed%n",
         summary.images(), summary.broken(), summary.uniqueBlobs(), Sizes.human(summary.uniqueBytes()),
         source, summary.bundleDigest());
     return plan.broken() == 0 ? ExitCode.OK.code : ExitCode.IMAGES_FAILED.code;
-  }
-
-  /** A layout directory is pushed from where it is; an archive is unpacked into the workspace. */
-  private Path stagingFor(Path bundle) {
-    return Files.isDirectory(bundle) ? bundle : workspace.resolve("staging");
   }
 
   /**
@@ -187,18 +127,13 @@ final class PushCommand implements Callable<Integer> {
    */
   private record Pipeline(WorkerPool pool, RunVerifier verifier, String runId,
       Map<TopicPartition, Long> from, RunPublisher publisher) implements AutoCloseable {
-    static Pipeline start(EmbeddedKafka embedded, String bootstrapServers, String topicPrefix, int workers,
-        RegistryClients registries, Path staging, HeldPlan held, PrintWriter out) {
-      KafkaSettings kafka = new KafkaSettings(
-          embedded == null ? bootstrapServers : embedded.bootstrapServers(), new Topics(topicPrefix));
+    static Pipeline start(KafkaSettings kafka, int workers, RegistryClients registries, Path staging, HeldPlan held,
+        PrintWriter out) {
       TopicSetup.ensureTopics(kafka);
       WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries);
       pool.start();
       try {
-        RunVerifier verifier = new RunVerifier(kafka, registries, outcome -> {
-          out.println(OutcomeLine.of(outcome));
-          out.flush();
-        });
+        RunVerifier verifier = new RunVerifier(kafka, registries, OutcomeLine.printer(out));
         String runId = RunIds.next();
         Map<TopicPartition, Long> from = verifier.currentPositions();
         RunPublisher publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString());
@@ -210,16 +145,9 @@ final class PushCommand implements Callable<Integer> {
       }
     }
 
-    /**
-     * Ends the run's publication, as complete when the bundle was {@code read} to its end or as the
-     * images announced so far when it was not (null), and waits for every verdict.
-     */
-    RunSummary finish(BundleSummary read, Path source, MirrorTarget target) {
-      if (read != null) {
-        publisher.complete(read, target.toString());
-      } else {
-        publisher.abandoned(source.toString(), target.toString());
-      }
+    /** Ends the run's publication as the bundle was {@code read}, and waits for every verdict. */
+    RunSummary finish(BundleRead read, MirrorTarget target) {
+      read.publish(publisher, target);
       return verifier.await(runId, from, pool::crash);
     }
 

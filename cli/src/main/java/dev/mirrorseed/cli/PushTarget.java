@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The mirror a push goes to, named by exactly one of {@code --private-registry} and
  * {@code --cluster-config}. From a cluster config it is the first {@code registryMirrors} entry, the
- * one bmctl's nodes try first; its CA, docker config and scheme stand in for the flags not given.
+ * one bmctl's nodes try first; its CA, docker config and scheme stand in for the flags not given to a
+ * process that reaches the registry ({@code access}, null for one that does not, like produce).
  */
 final class PushTarget {
   private PushTarget() {}
@@ -34,13 +35,15 @@ final class PushTarget {
     }
     RegistryMirror mirror = mirrors.get(0);
     MirrorTarget target = mirror.target();
-    if (access.caCert == null) {
-      mustExist(mirror.caCertPath(), "caCertPath", "--cacert", clusterConfig);
+    if (access != null) {
+      if (access.caCert == null) {
+        mustExist(mirror.caCertPath(), "caCertPath", "--cacert", clusterConfig);
+      }
+      if (access.dockerConfig == null && access.needCredential) {
+        mustExist(mirror.pullCredentialConfigPath(), "pullCredentialConfigPath", "--docker-config", clusterConfig);
+      }
+      access.defaultsFrom(mirror);
     }
-    if (access.dockerConfig == null && access.needCredential) {
-      mustExist(mirror.pullCredentialConfigPath(), "pullCredentialConfigPath", "--docker-config", clusterConfig);
-    }
-    access.defaultsFrom(mirror);
     out.printf("mirror %s: %s from registryMirrors of %s%s%n", target, mirror.endpoint(), clusterConfig,
         mirrors.size() == 1 ? "" : " (the first of " + mirrors.size() + "; the others get nothing)");
     out.flush();

@@ -2,9 +2,9 @@ package dev.mirrorseed.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,47 +12,132 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the mirrorseed CLI in a JVM of its own, as users run it. Chosen over an injectable environment
- * for tests that need one (HTTPS_PROXY): the environment and the JVM-wide setting main makes for proxy
- * credentials are process state, which the JDK reads once per JVM; a child process tests exactly what
- * ships, and the production code keeps no seam that only tests use.
+ * The mirrorseed command as a child JVM on this test's class path, as an operator starts produce, work
+ * and verify as processes of their own. Its stdout and stderr go to files, so a chatty child can never
+ * block on a full pipe, and are read back whenever a test asks. Also the way to give the command an
+ * environment (HTTPS_PROXY): the environment and the JVM-wide switch main sets for proxy credentials
+ * are process state, so a child process tests exactly what ships, with no seam only tests use.
  */
-final class CliProcess {
-  private static final long TIMEOUT_MINUTES = 5;
+final class CliProcess implements AutoCloseable {
+  private final Process process;
+  private final Path out;
+  private final Path err;
 
-  private CliProcess() {}
+  private CliProcess(Process process, Path out, Path err) {
+    this.process = process;
+    this.out = out;
+    this.err = err;
+  }
 
-  /** {@code mirrorseed args...} with this JVM's environment, less any proxy variables, plus {@code environment}. */
-  static CliRun run(Path work, Map<String, String> environment, String... args) {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        // Surefire puts the test classpath here even when it starts the fork from a manifest-only jar.
+  /** Starts {@code mirrorseed args...}; its output lands in {@code dir/name.out} and {@code dir/name.err}. */
+  static CliProcess start(Path dir, String name, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
+    Path out = dir.resolve(name + ".out");
+    Path err = dir.resolve(name + ".err");
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    // A proxy set on the machine running the tests must not route the child's requests.
+    builder.environment().keySet().removeIf(variable -> variable.toLowerCase(Locale.ROOT).endsWith("_proxy"));
+    builder.environment().putAll(env);
     try {
-      Files.createDirectories(work);
-      Path out = work.resolve("cli.out");
-      Path err = work.resolve("cli.err");
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-      // A proxy set on the machine running the tests must not route the child's requests.
-      builder.environment().keySet().removeIf(name -> name.toLowerCase(Locale.ROOT).endsWith("_proxy"));
-      builder.environment().putAll(environment);
-      Process process = builder.start();
-      if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw new AssertionError("mirrorseed " + String.join(" ", args) + " did not finish in "
-            + TIMEOUT_MINUTES + " min; stderr: " + Files.readString(err));
-      }
-      return new CliRun(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
+      Files.createDirectories(dir);
+      return new CliProcess(builder.start(), out, err);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run the CLI in a child JVM", e);
+      throw new UncheckedIOException("cannot start " + command, e);
+    }
+  }
+
+  static CliProcess start(Path dir, String name, String... args) {
+    return start(dir, name, Map.of(), args);
+  }
+
+  /** Runs {@code mirrorseed args...} to its end (at most 5 min) with {@code env} added to this JVM's. */
+  static CliRun run(Path dir, Map<String, String> env, String... args) {
+    try (CliProcess child = start(dir, "cli", env, args)) {
+      int code = child.exitCode(Duration.ofMinutes(5));
+      return new CliRun(code, child.out(), child.err());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted while the CLI ran", e);
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  String out() {
+    return read(out);
+  }
+
+  String err() {
+    return read(err);
+  }
+
+  /** Waits until the child has written {@code text} to stdout; fails if it exits or takes too long. */
+  void awaitOut(String text, Duration timeout) throws InterruptedException {
+    await(out, text, timeout);
+  }
+
+  /** Waits until the child has written {@code text} to stderr; fails if it exits or takes too long. */
+  void awaitErr(String text, Duration timeout) throws InterruptedException {
+    await(err, text, timeout);
+  }
+
+  private void await(Path output, String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!read(output).contains(text)) {
+      if (!process.isAlive()) {
+        throw new AssertionError("exited with " + process.exitValue() + " before printing '" + text + "': " + this);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("did not print '" + text + "' within " + timeout + ": " + this);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** The exit status; fails if the child is still running after {@code timeout}. */
+  int exitCode(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("still running after " + timeout + ": " + this);
+    }
+    return process.exitValue();
+  }
+
+  /** SIGTERM, as {@code docker stop} and systemd send. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** SIGKILL: no shutdown of any kind. */
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "pid " + pid() + "\n--- stdout\n" + out() + "--- stderr\n" + err();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -101,7 +101,6 @@ class PushTargetTest {
   }
 
   private MirrorTarget resolve(PushCommand push) {
-    return PushTarget.resolve(push.privateRegistry, push.clusterConfig, push.registryOptions,
-        new PrintWriter(printed, true));
+    return push.mirror.resolve(push.registryOptions, new PrintWriter(printed, true));
   }
 }

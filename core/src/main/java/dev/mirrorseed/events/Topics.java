@@ -20,6 +20,14 @@ public record Topics(String prefix) {
     return prefix + ".results";
   }
 
+  /**
+   * The consumer group of the workers of this pipeline: {@code mirrorseed-workers} by default, and one
+   * group per prefix, so pipelines that share a cluster never take each other's requests.
+   */
+  public String workerGroup() {
+    return prefix + "-workers";
+  }
+
   /** {@link RunPlanned}, verdicts and {@link RunCompleted}, keyed by run id. */
   public String audit() {
     return prefix + ".audit";

@@ -17,6 +17,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public record KafkaSettings(String bootstrapServers, Topics topics) {
   /** How long a client waits for a cluster before it says so; short, because a run cannot start without one. */
   public static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(15);
+  /**
+   * How long a worker's transaction (one result and one offset) may stay open before the broker aborts
+   * it. Short: a worker killed mid-transaction holds back every read_committed reader of the partitions
+   * it wrote to until then, and a healthy one commits within milliseconds.
+   */
+  public static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
 
   public Properties admin() {
     Properties props = new Properties();
@@ -37,6 +43,18 @@ public record KafkaSettings(String bootstrapServers, Topics topics) {
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, UNREACHABLE_AFTER.toMillis());
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, EventJson.EventSerializer.class);
+    return props;
+  }
+
+  /**
+   * A producer whose records become visible only when its transaction commits, together with the
+   * consumer offsets sent in the same transaction. {@code transactionalId} must stay the same for the
+   * same worker, so that a restarted worker fences its old self and aborts what it left open.
+   */
+  public Properties transactionalProducer(String clientId, String transactionalId) {
+    Properties props = producer(clientId);
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
     return props;
   }
 

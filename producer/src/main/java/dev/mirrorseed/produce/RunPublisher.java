@@ -73,20 +73,30 @@ public final class RunPublisher implements PlanListener, AutoCloseable {
     return finish(new RunPlanned(runId, Instant.now(), source, UNREAD, target, published, 0, 0));
   }
 
+  /**
+   * {@link RunPlanned} goes out only once Kafka holds every request and failure before it: a verifier
+   * that reads the plan must never wait for a request the broker did not take.
+   */
   private RunPlanned finish(RunPlanned planned) {
+    awaitSends();
     sends.add(producer.send(new ProducerRecord<>(settings.topics().audit(), runId, planned)));
+    awaitSends();
+    return planned;
+  }
+
+  private void awaitSends() {
     producer.flush();
     try {
       for (Future<RecordMetadata> send : sends) {
         send.get();
       }
+      sends.clear();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
     } catch (ExecutionException e) {
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
     }
-    return planned;
   }
 
   private void send(String topic, String key, MirrorEvent event) {

@@ -16,12 +16,18 @@ import dev.mirrorseed.verify.ImageVerifier;
 import dev.mirrorseed.verify.Verdict;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,12 +36,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Follows one run on the results topic: verifies each pushed image on the registry, writes its verdict
- * to the audit topic, and returns once every image the run's {@link RunPlanned} announced has one.
- * It reads from positions taken before the run was published, so it sees exactly this run's events
- * and none of the topic's history.
+ * Verifies runs as their results arrive on the results topic: checks each pushed image on the
+ * registry, writes its verdict to the audit topic, and completes a run with {@link RunCompleted} once
+ * every image its {@link RunPlanned} announced has one. {@link #await} follows one run, {@link #serve}
+ * every run.
  */
 public final class RunVerifier {
+  private static final Duration POLL = Duration.ofMillis(200);
+
   private final KafkaSettings settings;
   private final RegistryClients registries;
   private final Consumer<ImageOutcome> onVerdict;
@@ -46,62 +54,109 @@ public final class RunVerifier {
     this.onVerdict = onVerdict;
   }
 
-  /** The current end of the results and audit topics: take it before publishing the run. */
+  /**
+   * The current end of the results and audit topics: taken before a run is published, they make
+   * {@link #await} read exactly that run's events and none of the topics' history.
+   */
   public Map<TopicPartition, Long> currentPositions() {
-    try (KafkaConsumer<String, MirrorEvent> consumer =
-        new KafkaConsumer<>(settings.consumer(null, "mirrorseed-verifier-positions"))) {
-      List<TopicPartition> partitions = partitions(consumer);
-      return consumer.endOffsets(partitions, KafkaSettings.UNREACHABLE_AFTER);
-    } catch (org.apache.kafka.common.KafkaException e) {
+    return positions(KafkaConsumer::endOffsets);
+  }
+
+  /** The start of the results and audit topics: for a run published before the verifier started. */
+  public Map<TopicPartition, Long> earliestPositions() {
+    return positions(KafkaConsumer::beginningOffsets);
+  }
+
+  /**
+   * Verifies the run until every planned image has a verdict, reading from {@code from}.
+   * {@code workerCrash} is asked between polls; once it gives a failure (the workers died) the wait
+   * ends with an exception caused by it.
+   */
+  public RunSummary await(String runId, Map<TopicPartition, Long> from, Supplier<Throwable> workerCrash) {
+    RunTracker run = new RunTracker(runId);
+    follow("mirrorseed-verifier-" + runId, from, id -> runId.equals(id) ? run : null, () -> {
+      Throwable crash = workerCrash.get();
+      if (crash != null) {
+        throw new IllegalStateException("run " + runId + " stopped before every image had a verdict ("
+            + run.progress() + "): a worker died: " + crash, crash);
+      }
+      return run.complete();
+    }, completed -> { });
+    return run.summary();
+  }
+
+  /**
+   * Verifies every run, from the start of the topics, until {@code stopping} says so; each run that
+   * gets a verdict for every planned image is completed and handed to {@code onRunCompleted}. Runs
+   * already completed (a {@link RunCompleted} on the audit topic) are not verified again.
+   */
+  public void serve(BooleanSupplier stopping, Consumer<RunSummary> onRunCompleted) {
+    Set<String> completed = completedRuns();
+    Map<String, RunTracker> open = new HashMap<>();
+    follow("mirrorseed-verifier", earliestPositions(),
+        id -> completed.contains(id) ? null : open.computeIfAbsent(id, RunTracker::new), stopping, summary -> {
+          completed.add(summary.runId());
+          open.remove(summary.runId());
+          onRunCompleted.accept(summary);
+        });
+  }
+
+  /**
+   * Reads results and plans from {@code from} until {@code done}, judging each result of a run that
+   * {@code tracking} gives a tracker for, and completing each run whose every image is judged.
+   */
+  private void follow(String clientId, Map<TopicPartition, Long> from, Function<String, RunTracker> tracking,
+      BooleanSupplier done, Consumer<RunSummary> onCompleted) {
+    try (KafkaConsumer<String, MirrorEvent> consumer = new KafkaConsumer<>(settings.consumer(null, clientId));
+        Producer<String, MirrorEvent> audit = new KafkaProducer<>(settings.producer(clientId))) {
+      consumer.assign(from.keySet());
+      from.forEach(consumer::seek);
+      while (!done.getAsBoolean()) {
+        for (ConsumerRecord<String, MirrorEvent> record : consumer.poll(POLL)) {
+          MirrorEvent event = record.value();
+          RunTracker run = tracking.apply(event.runId());
+          if (run == null || run.complete()) {
+            continue;
+          }
+          if (event instanceof RunPlanned planned) {
+            run.planned(planned);
+          } else if (event instanceof PushResult result && !run.judged(result)) {
+            ImageOutcome outcome = judge(result, audit);
+            run.judge(result, outcome);
+            onVerdict.accept(outcome);
+          }
+          if (run.complete()) {
+            audit.send(new ProducerRecord<>(settings.topics().audit(), event.runId(), run.completed())).get();
+            onCompleted.accept(run.summary());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while verifying", e);
+    } catch (ExecutionException | org.apache.kafka.common.KafkaException e) {
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
     }
   }
 
-  /**
-   * Verifies the run until every planned image has a verdict. {@code workerCrash} is asked between
-   * polls; once it gives a failure (the workers died) the wait ends with an exception caused by it.
-   */
-  public RunSummary await(String runId, Map<TopicPartition, Long> from, Supplier<Throwable> workerCrash) {
-    // Keyed by the whole image: a request delivered twice gives the same image and counts once, while
-    // two different images claiming one target tag (one of them broken) are both judged.
-    Map<ImageSpec, ImageOutcome> outcomes = new LinkedHashMap<>();
-    int expected = -1;
-    int pushed = 0;
+  /** The runs the audit topic already holds a {@link RunCompleted} for, read up to its current end. */
+  private Set<String> completedRuns() {
+    Set<String> completed = new HashSet<>();
     try (KafkaConsumer<String, MirrorEvent> consumer =
-            new KafkaConsumer<>(settings.consumer(null, "mirrorseed-verifier-" + runId));
-        Producer<String, MirrorEvent> audit =
-            new KafkaProducer<>(settings.producer("mirrorseed-verifier-" + runId))) {
-      consumer.assign(from.keySet());
-      from.forEach(consumer::seek);
-      while (expected < 0 || outcomes.size() < expected) {
-        Throwable crash = workerCrash.get();
-        if (crash != null) {
-          throw new IllegalStateException("run " + runId + " stopped before every image had a verdict ("
-              + outcomes.size() + " of " + (expected < 0 ? "?" : expected) + "): a worker died: " + crash, crash);
-        }
-        for (ConsumerRecord<String, MirrorEvent> record : consumer.poll(Duration.ofMillis(200))) {
-          MirrorEvent event = record.value();
-          if (!runId.equals(event.runId())) {
-            continue;
-          }
-          if (event instanceof RunPlanned planned) {
-            expected = planned.images();
-          } else if (event instanceof PushResult result && !outcomes.containsKey(result.image())) {
-            pushed += result instanceof ImagePushed ? 1 : 0;
-            ImageOutcome outcome = judge(result, audit);
-            outcomes.put(result.image(), outcome);
-            onVerdict.accept(outcome);
+        new KafkaConsumer<>(settings.consumer(null, "mirrorseed-verifier-completed-runs"))) {
+      List<TopicPartition> partitions = partitionsOf(consumer, settings.topics().audit()).toList();
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, KafkaSettings.UNREACHABLE_AFTER);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, MirrorEvent> record : consumer.poll(POLL)) {
+          if (record.value() instanceof RunCompleted done) {
+            completed.add(done.runId());
           }
         }
       }
-      RunSummary summary = new RunSummary(runId, pushed, List.copyOf(outcomes.values()));
-      audit.send(new ProducerRecord<>(settings.topics().audit(), runId, new RunCompleted(runId,
-          Instant.now(), expected, pushed, (int) summary.verified(), (int) summary.failed()))).get();
-      return summary;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while verifying run " + runId, e);
-    } catch (ExecutionException | org.apache.kafka.common.KafkaException e) {
+      return completed;
+    } catch (org.apache.kafka.common.KafkaException e) {
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
     }
   }
@@ -134,10 +189,21 @@ public final class RunVerifier {
     return outcome;
   }
 
-  private List<TopicPartition> partitions(KafkaConsumer<String, MirrorEvent> consumer) {
-    return java.util.stream.Stream.of(settings.topics().results(), settings.topics().audit())
-        .flatMap(topic -> consumer.partitionsFor(topic, KafkaSettings.UNREACHABLE_AFTER).stream())
-        .map(info -> new TopicPartition(info.topic(), info.partition()))
-        .toList();
+  private Map<TopicPartition, Long> positions(
+      BiFunction<KafkaConsumer<String, MirrorEvent>, List<TopicPartition>, Map<TopicPartition, Long>> offsets) {
+    try (KafkaConsumer<String, MirrorEvent> consumer =
+        new KafkaConsumer<>(settings.consumer(null, "mirrorseed-verifier-positions"))) {
+      List<TopicPartition> partitions = Stream.of(settings.topics().results(), settings.topics().audit())
+          .flatMap(topic -> partitionsOf(consumer, topic))
+          .toList();
+      return offsets.apply(consumer, partitions);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new KafkaUnavailableException(settings.bootstrapServers(), e);
+    }
+  }
+
+  private static Stream<TopicPartition> partitionsOf(KafkaConsumer<String, MirrorEvent> consumer, String topic) {
+    return consumer.partitionsFor(topic, KafkaSettings.UNREACHABLE_AFTER).stream()
+        .map(info -> new TopicPartition(info.topic(), info.partition()));
   }
 }

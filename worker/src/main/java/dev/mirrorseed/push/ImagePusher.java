@@ -20,7 +20,7 @@ import java.util.OptionalLong;
  * manifest under every tag, all byte-for-byte from the staging store. Every registry call goes through
  * {@link RegistryRetry}.
  */
-public final class ImagePusher {
+public final class ImagePusher implements ImagePush {
   private final RegistryClient registry;
   private final RegistryRetry retry;
   private final BlobLedger ledger;

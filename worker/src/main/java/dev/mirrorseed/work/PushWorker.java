@@ -6,94 +6,225 @@ import dev.mirrorseed.events.MirrorEvent;
 import dev.mirrorseed.events.PushRequest;
 import dev.mirrorseed.events.PushResult;
 import dev.mirrorseed.kafka.KafkaSettings;
-import dev.mirrorseed.push.ImagePusher;
+import dev.mirrorseed.push.ImagePush;
 import dev.mirrorseed.push.PushOutcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.CommitFailedException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One member of the worker consumer group: takes push requests one at a time, pushes the image, writes
- * its result and only then commits the request's offset, so a crash repeats a push (harmless: pushes
- * are content-addressed) but never loses one.
+ * One member of the worker consumer group. It takes one push request at a time and pushes the image on
+ * a thread of its own, while the poll thread keeps polling with every partition paused, so a push may
+ * last far longer than {@code max.poll.interval.ms} without the worker leaving its group. The result
+ * and the request's offset are then committed in one transaction ({@link ResultTransactions}): a crash
+ * repeats a push (harmless: pushes are content-addressed) but never loses one or records it twice.
+ *
+ * <p>When a rebalance takes away the partition of the push in flight, or the worker is stopped, the
+ * push gets {@link #HANDOVER_GRACE} to finish and its result is committed while the partition is still
+ * this worker's; a push that needs longer is abandoned uncommitted, and the partition's next owner
+ * pushes the image again.
  */
 public final class PushWorker implements Runnable {
-  public static final String GROUP_ID = "mirrorseed-workers";
+  /** How long a push in flight may take to finish when its partition is revoked or the worker stops. */
+  public static final Duration HANDOVER_GRACE = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(PushWorker.class);
+  private static final Duration IDLE_POLL = Duration.ofMillis(500);
+  /** How often the poll thread polls while a push runs: often enough to join rebalances at once. */
+  private static final Duration BUSY_POLL = Duration.ofMillis(100);
 
   private final KafkaSettings settings;
   private final String workerId;
   private final PusherFactory pushers;
+  private final WorkerClients clients;
+  private final Duration handoverGrace;
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicInteger pushThreads = new AtomicInteger();
+
+  // Touched by the poll thread only (the rebalance listener runs inside poll).
+  private Consumer<String, MirrorEvent> requests;
+  private ResultTransactions results;
+  private InFlight inFlight;
 
   /** Gives the pusher for a target registry; workers keep one client per registry. */
   public interface PusherFactory {
-    ImagePusher forRegistry(String registry);
+    ImagePush forRegistry(String registry);
   }
 
   public PushWorker(KafkaSettings settings, String workerId, PusherFactory pushers) {
+    this(settings, workerId, pushers, WorkerClients.of(settings), HANDOVER_GRACE);
+  }
+
+  public PushWorker(
+      KafkaSettings settings, String workerId, PusherFactory pushers, WorkerClients clients, Duration handoverGrace) {
     this.settings = settings;
     this.workerId = workerId;
     this.pushers = pushers;
+    this.clients = clients;
+    this.handoverGrace = handoverGrace;
   }
 
   @Override
   public void run() {
-    try (Consumer<String, MirrorEvent> requests =
-            new KafkaConsumer<>(settings.consumer(GROUP_ID, workerId));
-        Producer<String, MirrorEvent> results = new KafkaProducer<>(settings.producer(workerId))) {
-      requests.subscribe(List.of(settings.topics().requests()));
-      while (running.get()) {
-        for (ConsumerRecord<String, MirrorEvent> record : requests.poll(Duration.ofMillis(500))) {
-          if (record.value() instanceof PushRequest request) {
-            PushResult result = push(request);
-            results.send(new ProducerRecord<>(settings.topics().results(), record.key(), result)).get();
+    // A thread per push, not one reused: an abandoned push that ignores its interrupt for a while
+    // must not hold up the next one.
+    ExecutorService pushing = Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, workerId + "-push-" + pushThreads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    try (Consumer<String, MirrorEvent> consumer = clients.requests(workerId);
+        ResultTransactions transactions = new ResultTransactions(clients, workerId, settings.topics().results())) {
+      requests = consumer;
+      results = transactions;
+      consumer.subscribe(List.of(settings.topics().requests()), new Handover());
+      while (running.get() || inFlight != null) {
+        if (inFlight == null) {
+          take(poll(IDLE_POLL), pushing);
+        } else if (!running.get()) {
+          handOver("the worker is stopping");
+        } else {
+          if (inFlight.await(BUSY_POLL)) {
+            finish(true);
           }
-          commit(requests, record);
+          take(poll(Duration.ZERO), pushing);
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("worker " + workerId + " could not write a result to Kafka", e);
+    } finally {
+      pushing.shutdownNow();
     }
   }
 
   /**
-   * Commits past a request whose result is written. A rebalance may have moved its partition to another
-   * worker meanwhile: then the commit is refused and the new owner pushes the image again, which is
-   * harmless (every blob is found in place) and the verifier counts the image once.
-   */
-  private void commit(Consumer<String, MirrorEvent> requests, ConsumerRecord<String, MirrorEvent> record) {
-    try {
-      requests.commitSync(Map.of(
-          new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1)));
-    } catch (RebalanceInProgressException | CommitFailedException e) {
-      log.debug("offset {} of {}-{} not committed ({}); it will be pushed again", record.offset(),
-          record.topic(), record.partition(), e.getClass().getSimpleName());
-    }
-  }
-
-  /**
-   * Asks the loop to end after the current push and its commit; safe from any thread. No wakeup: an
-   * interrupted commit would leave a finished push to be repeated by the next worker.
+   * Asks the loop to end; safe from any thread. A push in flight gets {@link #HANDOVER_GRACE} to finish
+   * and be committed, else it is handed back. No wakeup: the loop polls every half second anyway.
    */
   public void stop() {
     running.set(false);
+  }
+
+  private ConsumerRecords<String, MirrorEvent> poll(Duration timeout) {
+    try {
+      return requests.poll(timeout);
+    } catch (RecordDeserializationException e) {
+      // Not a mirrorseed event: nothing can be pushed for it, and it must not block its partition.
+      log.warn("{}: skipping offset {} of {}, which holds no push request: {}", workerId, e.offset(),
+          e.topicPartition(), e.getMessage());
+      requests.seek(e.topicPartition(), e.offset() + 1);
+      results.commit(e.topicPartition(), e.offset(), null, null, requests.groupMetadata());
+      return ConsumerRecords.empty();
+    }
+  }
+
+  private void take(ConsumerRecords<String, MirrorEvent> records, ExecutorService pushing) {
+    for (ConsumerRecord<String, MirrorEvent> record : records) {
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      if (inFlight != null) {
+        // Every partition is paused while a push runs, so this is not expected; read it again later.
+        requests.seek(partition, record.offset());
+      } else if (record.value() instanceof PushRequest request) {
+        requests.pause(requests.assignment());
+        inFlight = new InFlight(record, pushing.submit(() -> push(request)));
+      } else {
+        results.commit(partition, record.offset(), record.key(), null, requests.groupMetadata());
+      }
+    }
+  }
+
+  /**
+   * Commits the finished push's result with its offset. If the transaction fails and this worker
+   * {@code keepsPartition}, it seeks back and pushes the image again, unless the commit did land.
+   */
+  private void finish(boolean keepsPartition) {
+    InFlight done = inFlight;
+    inFlight = null;
+    TopicPartition partition = done.partition();
+    long offset = done.request().offset();
+    boolean committed = results.commit(partition, offset, done.request().key(), done.result(), requests.groupMetadata());
+    if (!committed && keepsPartition && requests.assignment().contains(partition) && !committedPast(partition, offset)) {
+      requests.seek(partition, offset);
+    }
+    requests.resume(requests.paused());
+  }
+
+  private boolean committedPast(TopicPartition partition, long offset) {
+    try {
+      OffsetAndMetadata committed = requests.committed(Set.of(partition)).get(partition);
+      return committed != null && committed.offset() > offset;
+    } catch (KafkaException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Gives the push in flight the grace to finish and commits it, or abandons it uncommitted; either
+   * way the partition's next owner, not this worker, pushes it again if the commit fails.
+   */
+  private void handOver(String why) {
+    boolean finished;
+    try {
+      finished = inFlight.await(handoverGrace);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finished = false;
+    }
+    if (finished) {
+      finish(false);
+    } else {
+      abandon(why);
+    }
+  }
+
+  private void abandon(String why) {
+    ConsumerRecord<String, MirrorEvent> request = inFlight.request();
+    inFlight.abandon();
+    inFlight = null;
+    log.info("{}: handing back offset {} of {}-{} unfinished ({}); the partition's next owner pushes it again",
+        workerId, request.offset(), request.topic(), request.partition(), why);
+    requests.resume(requests.paused());
+  }
+
+  /** Keeps a rebalance from taking a partition away from under a push, or feeding a busy worker. */
+  private final class Handover implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      // The partition is still this worker's until this returns: a result committed now is valid.
+      if (inFlight != null && partitions.contains(inFlight.partition())) {
+        handOver("its partition was reassigned");
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      // Out of the group already: nothing can be committed, so there is nothing to wait for.
+      if (inFlight != null && partitions.contains(inFlight.partition())) {
+        abandon("the worker lost its partitions");
+      }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (inFlight != null) {
+        requests.pause(partitions);
+      }
+    }
   }
 
   private PushResult push(PushRequest request) {

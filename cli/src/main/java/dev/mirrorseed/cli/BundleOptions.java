@@ -1,0 +1,43 @@
+package dev.mirrorseed.cli;
+
+import dev.mirrorseed.plan.PlanOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The bundle and how to read it, the same flags on push and produce. */
+final class BundleOptions {
+  @Option(names = "--source", required = true, paramLabel = "PATH",
+      description = "The bundle: a directory or a .tar, .tar.gz, .tar.xz or .tar.zst (told by content) of OCI"
+          + " layouts and/or docker-save archives, at the top or nested one archive per image.")
+  Path source;
+
+  @Option(names = "--max-blob-size", paramLabel = "SIZE", converter = ByteSize.class,
+      description = "Refuse blobs larger than this (e.g. 20GiB); the images needing them fail alone.")
+  Long maxBlobSize;
+
+  @Option(names = "--compress", paramLabel = "none|gzip", defaultValue = "none",
+      description = "Layers of old docker-save archives are pushed as they are (none, the default: the digest"
+          + " is a pure function of the bundle) or gzip-compressed.")
+  LayerCompression compress;
+
+  /** How layers of an old docker-save archive, which carry no registry manifest, are pushed. */
+  enum LayerCompression { none, gzip }
+
+  /** The source, once it is known to exist. */
+  Path existingSource() {
+    if (!Files.exists(source)) {
+      throw new IllegalArgumentException("--source " + source + " does not exist: give the bundle's path");
+    }
+    return source;
+  }
+
+  /** A layout directory is its own staging store; an archive's blobs go to {@code archiveStaging}. */
+  Path stagingFor(Path archiveStaging) {
+    return Files.isDirectory(source) ? source : archiveStaging;
+  }
+
+  PlanOptions planOptions() {
+    return new PlanOptions(maxBlobSize == null ? Long.MAX_VALUE : maxBlobSize, compress == LayerCompression.gzip);
+  }
+}

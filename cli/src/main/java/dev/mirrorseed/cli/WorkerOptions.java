@@ -1,0 +1,17 @@
+package dev.mirrorseed.cli;
+
+import picocli.CommandLine.Option;
+
+/** How many workers a process runs, on push and work. */
+final class WorkerOptions {
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "4",
+      description = "Worker threads pushing images in parallel (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  int count() {
+    if (workers < 1) {
+      throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
+    }
+    return workers;
+  }
+}

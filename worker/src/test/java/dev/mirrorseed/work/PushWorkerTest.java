@@ -1,0 +1,321 @@
+package dev.mirrorseed.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mirrorseed.events.EventJson;
+import dev.mirrorseed.events.ImageFailed;
+import dev.mirrorseed.events.ImagePushed;
+import dev.mirrorseed.events.ImageSpec;
+import dev.mirrorseed.events.MirrorEvent;
+import dev.mirrorseed.events.PushRequest;
+import dev.mirrorseed.events.Topics;
+import dev.mirrorseed.kafka.KafkaSettings;
+import dev.mirrorseed.oci.Descriptor;
+import dev.mirrorseed.oci.Digest;
+import dev.mirrorseed.push.ImagePush;
+import dev.mirrorseed.push.PushOutcome;
+import dev.mirrorseed.registry.RegistryException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker loop's delivery rules, on Kafka's mock clients so that rebalances and failures come
+ * exactly when a test says: pushes run off the poll thread, results commit with their offsets in one
+ * transaction, and a partition taken away mid-push is handed over finished or not at all.
+ */
+class PushWorkerTest {
+  private static final Topics TOPICS = new Topics("t");
+  private static final TopicPartition P0 = new TopicPartition(TOPICS.requests(), 0);
+  private static final TopicPartition P1 = new TopicPartition(TOPICS.requests(), 1);
+  private static final Duration GRACE = Duration.ofMillis(300);
+
+  private final PollCountingConsumer consumer = new PollCountingConsumer();
+  private final List<MockProducer<String, MirrorEvent>> producers = new CopyOnWriteArrayList<>();
+  private final WorkerClients clients = new WorkerClients() {
+    @Override
+    public MockConsumer<String, MirrorEvent> requests(String workerId) {
+      return consumer;
+    }
+
+    @Override
+    public MockProducer<String, MirrorEvent> results(String workerId) {
+      MockProducer<String, MirrorEvent> producer =
+          new MockProducer<>(true, null, new StringSerializer(), new EventJson.EventSerializer());
+      producers.add(producer);
+      return producer;
+    }
+  };
+  private Thread thread;
+  private PushWorker worker;
+
+  @AfterEach
+  void stopWorker() throws InterruptedException {
+    if (worker != null) {
+      worker.stop();
+      thread.join(5_000);
+    }
+  }
+
+  @Test
+  void aPushKeepsThePollLoopGoingWithEveryPartitionPausedAndCommitsOnce() throws Exception {
+    GatedPush push = pushInFlight(P0, P1);
+    int pollsBefore = consumer.pausedPolls.get();
+
+    Thread.sleep(600);
+
+    assertThat(consumer.pausedPolls.get() - pollsBefore).as("polls while the push runs").isGreaterThanOrEqualTo(3);
+    assertThat(consumer.paused()).containsExactlyInAnyOrder(P0, P1);
+    assertThat(committedResults()).isEmpty();
+
+    push.release.countDown();
+
+    await(() -> committedResults().size() == 1);
+    assertThat(committedResults().get(0)).isInstanceOf(ImagePushed.class);
+    assertThat(committedOffsets()).containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
+    await(() -> consumer.paused().isEmpty());
+    assertThat(push.calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aRequestWhoseRetriesAreExhaustedIsCommittedAsFailedAndTheNextOneIsPushed() {
+    AtomicInteger calls = new AtomicInteger();
+    start(request -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new RegistryException("registry 127.0.0.1:1 answered 503 five times", 503, null, true, null, null);
+      }
+      return pushed();
+    }, P0);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 0, "a"));
+      consumer.addRecord(request(P0, 1, "b"));
+    });
+
+    await(() -> committedResults().size() == 2);
+
+    ImageFailed failed = (ImageFailed) committedResults().get(0);
+    assertThat(failed.message()).contains("503 five times");
+    assertThat(committedResults().get(1)).isInstanceOf(ImagePushed.class);
+    assertThat(committedOffsets()).containsExactly(
+        Map.of(P0, new OffsetAndMetadata(1)), Map.of(P0, new OffsetAndMetadata(2)));
+  }
+
+  @Test
+  void aRevokedPartitionsPushThatFinishesWithinTheGraceIsCommittedBeforeItIsHandedOver() throws Exception {
+    GatedPush push = pushInFlight(P0, P1);
+
+    // Finishes while the rebalance waits for it.
+    new Thread(() -> sleepThen(100, push.release::countDown)).start();
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P1)));
+
+    await(() -> committedResults().size() == 1);
+    assertThat(committedOffsets()).containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
+    await(() -> consumer.assignment().equals(Set.of(P1)) && consumer.paused().isEmpty());
+  }
+
+  @Test
+  void aRevokedPartitionsPushThatOutlastsTheGraceIsAbandonedUncommitted() throws Exception {
+    GatedPush push = pushInFlight(P0, P1);
+
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P1)));
+
+    assertThat(push.interrupted.await(5, TimeUnit.SECONDS)).as("the abandoned push is interrupted").isTrue();
+    await(() -> consumer.assignment().equals(Set.of(P1)) && consumer.paused().isEmpty());
+    Thread.sleep(200);
+    assertThat(committedResults()).isEmpty();
+    assertThat(committedOffsets()).isEmpty();
+  }
+
+  @Test
+  void aLostPartitionsPushIsAbandonedAtOnce() throws Exception {
+    GatedPush push = pushInFlight(P0);
+
+    consumer.schedulePollTask(() -> consumer.losePartitions(List.of(P0)));
+
+    assertThat(push.interrupted.await(GRACE.toMillis() / 2, TimeUnit.MILLISECONDS)).isTrue();
+    Thread.sleep(200);
+    assertThat(committedResults()).isEmpty();
+  }
+
+  @Test
+  void aTransactionThatFailsIsAbortedAndTheRequestPushedAgain() {
+    AtomicInteger calls = new AtomicInteger();
+    start(request -> {
+      calls.incrementAndGet();
+      return pushed();
+    }, P0);
+    await(() -> !producers.isEmpty());
+    producers.get(0).commitTransactionException = new CommitFailedException("generation moved on");
+    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
+
+    await(() -> producers.size() == 2);
+    assertThat(consumer.position(P0)).as("sought back to the request").isZero();
+    // What the real consumer fetches again after the seek; the mock forgets records once polled.
+    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
+    await(() -> committedResults().size() == 1);
+
+    assertThat(calls.get()).as("pushes").isEqualTo(2);
+    assertThat(producers).hasSize(2);
+    assertThat(producers.get(0).transactionCommitted()).isFalse();
+    assertThat(producers.get(0).closed()).as("the failed producer is replaced").isTrue();
+    assertThat(committedOffsets()).containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
+  }
+
+  @Test
+  void stoppingLetsThePushInFlightFinishAndCommitsIt() throws Exception {
+    GatedPush push = pushInFlight(P0);
+
+    worker.stop();
+    sleepThen(100, push.release::countDown);
+    thread.join(5_000);
+
+    assertThat(thread.isAlive()).isFalse();
+    assertThat(committedResults()).hasSize(1);
+    assertThat(consumer.closed()).isTrue();
+  }
+
+  @Test
+  void stoppingHandsBackAPushThatOutlastsTheGrace() throws Exception {
+    GatedPush push = pushInFlight(P0);
+    long stopping = System.nanoTime();
+
+    worker.stop();
+    thread.join(5_000);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(GRACE.plusSeconds(2));
+    assertThat(push.interrupted.getCount()).isZero();
+    assertThat(committedResults()).isEmpty();
+    assertThat(committedOffsets()).isEmpty();
+  }
+
+  /** Starts the worker on {@code partitions} with a request on P0 whose push waits for the test. */
+  private GatedPush pushInFlight(TopicPartition... partitions) throws InterruptedException {
+    GatedPush push = new GatedPush();
+    start(push, partitions);
+    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
+    assertThat(push.started.await(5, TimeUnit.SECONDS)).as("push started").isTrue();
+    return push;
+  }
+
+  private void start(ImagePush push, TopicPartition... partitions) {
+    consumer.setMaxPollRecords(1);
+    consumer.schedulePollTask(() -> {
+      consumer.rebalance(List.of(partitions));
+      consumer.updateBeginningOffsets(Arrays.stream(partitions)
+          .collect(Collectors.toMap(p -> p, p -> 0L)));
+    });
+    worker = new PushWorker(new KafkaSettings("unused:9092", TOPICS), "w1", registry -> push, clients, GRACE);
+    thread = new Thread(worker, "worker-under-test");
+    thread.start();
+  }
+
+  private List<MirrorEvent> committedResults() {
+    return producers.stream()
+        .filter(MockProducer::transactionCommitted)
+        .flatMap(producer -> producer.history().stream())
+        .map(ProducerRecord::value)
+        .toList();
+  }
+
+  private List<Map<TopicPartition, OffsetAndMetadata>> committedOffsets() {
+    return producers.stream()
+        .flatMap(producer -> producer.consumerGroupOffsetsHistory().stream())
+        .flatMap(byGroup -> byGroup.values().stream())
+        .toList();
+  }
+
+  private static ConsumerRecord<String, MirrorEvent> request(TopicPartition partition, long offset, String name) {
+    Descriptor manifest = new Descriptor("application/vnd.oci.image.manifest.v1+json",
+        Digest.of(name.getBytes(StandardCharsets.UTF_8)), 2);
+    ImageSpec image = new ImageSpec("gcr.io/x/" + name + ":1", "127.0.0.1:1", "ns/x/" + name, List.of("1"),
+        manifest, List.of(), List.of());
+    return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, image.targetKey(),
+        new PushRequest("run-1", Instant.now(), image, "/staging"));
+  }
+
+  private static PushOutcome pushed() {
+    return new PushOutcome(Digest.of(new byte[] {1}), 1, 0, 0, 10, 1);
+  }
+
+  private static void await(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 5 s");
+      }
+      sleepThen(10, () -> {});
+    }
+  }
+
+  private static void sleepThen(long millis, Runnable then) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    then.run();
+  }
+
+  /** A push that waits until the test releases it, and notices when it is interrupted instead. */
+  private static final class GatedPush implements ImagePush {
+    final CountDownLatch started = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final CountDownLatch interrupted = new CountDownLatch(1);
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public PushOutcome push(PushRequest request) {
+      calls.incrementAndGet();
+      started.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+        throw new IllegalStateException("interrupted");
+      }
+      return pushed();
+    }
+  }
+
+  /** The mock consumer, pacing empty polls as the real one waits, and counting polls while paused. */
+  private static final class PollCountingConsumer extends MockConsumer<String, MirrorEvent> {
+    final AtomicInteger pausedPolls = new AtomicInteger();
+
+    PollCountingConsumer() {
+      super("earliest");
+    }
+
+    @Override
+    public ConsumerRecords<String, MirrorEvent> poll(Duration timeout) {
+      if (!paused().isEmpty()) {
+        pausedPolls.incrementAndGet();
+      }
+      ConsumerRecords<String, MirrorEvent> records = super.poll(timeout);
+      if (records.isEmpty() && !timeout.isZero()) {
+        sleepThen(Math.min(timeout.toMillis(), 20), () -> {});
+      }
+      return records;
+    }
+  }
+}
