@@ -3,6 +3,7 @@ package dev.mirrorseed.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirrorseed.TestKafka;
+import dev.mirrorseed.TopicContents;
 import dev.mirrorseed.fixtures.BundleGenerator;
 import dev.mirrorseed.fixtures.BundleSpec;
 import dev.mirrorseed.fixtures.GeneratedBundle;
@@ -136,7 +137,7 @@ class AuthEndToEndTest {
     assertThat(tokens).isNotEmpty();
     List<String> secrets = new ArrayList<>(List.of(PASSWORD, base64(USER + ":" + PASSWORD)));
     secrets.addAll(tokens);
-    List<String> records = TopicRecords.readAll(TestKafka.bootstrapServers(),
+    List<String> records = TopicContents.raw(TestKafka.bootstrapServers(),
         List.of(prefix + ".requests", prefix + ".results", prefix + ".audit"));
     assertThat(records).hasSizeGreaterThanOrEqualTo(3 * bundle.images().size());
     String everything = String.join("\n", records) + run.out() + run.err() + Files.readString(report);
