@@ -4,6 +4,7 @@ import dev.mirrorseed.reference.MirrorTarget;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -21,6 +22,9 @@ import java.util.regex.Pattern;
  * @param hosts registries besides gcr.io that the mirror stands in for; empty when none are listed
  */
 public record RegistryMirror(URI endpoint, Path caCertPath, Path pullCredentialConfigPath, List<String> hosts) {
+  /** The registry bmctl always pulls through its mirrors, whatever {@code hosts} says. */
+  public static final String ALWAYS_MIRRORED = "gcr.io";
+
   private static final Pattern HAS_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
 
   public RegistryMirror {
@@ -40,6 +44,19 @@ public record RegistryMirror(URI endpoint, Path caCertPath, Path pullCredentialC
       throw new IllegalArgumentException(
           "registry mirror endpoint '" + text + "' is not a URL like https://HOST:PORT[/v2/NAMESPACE]", e);
     }
+  }
+
+  /** The https endpoint of a {@code --private-registry HOST:PORT[/NAMESPACE]}: {@code https://HOST:PORT/v2/NAMESPACE}. */
+  public static URI endpoint(MirrorTarget target) {
+    return URI.create("https://" + target.registry() + (target.namespace().isEmpty() ? "" : "/v2/" + target.namespace()));
+  }
+
+  /** gcr.io, then {@code hosts} in their order, each once: the registries whose pulls go to this mirror. */
+  public List<String> mirroredHosts() {
+    LinkedHashSet<String> all = new LinkedHashSet<>();
+    all.add(ALWAYS_MIRRORED);
+    all.addAll(hosts);
+    return List.copyOf(all);
   }
 
   /**
