@@ -6,6 +6,8 @@ enum ExitCode {
   OK(0),
   /** The run finished, but at least one image failed to push or verify. */
   IMAGES_FAILED(1),
+  /** check-node: a registry that must be mirrored is not, or containerd refuses the registry config. */
+  NOT_MIRRORED(1),
   /** The command line or the bundle is wrong; fix the input and rerun. */
   BAD_INPUT(2),
   /** Kafka or the registry could not be reached; nothing about the input is known to be wrong. */
