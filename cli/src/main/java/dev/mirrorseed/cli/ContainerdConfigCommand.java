@@ -67,6 +67,11 @@ final class ContainerdConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
+    if (!configPath.isAbsolute()) {
+      // containerd would resolve it against its own working directory, whatever that is on the node.
+      throw new IllegalArgumentException("--config-path " + configPath + " is relative: give the absolute path the"
+          + " nodes keep certs.d at, e.g. /etc/containerd/certs.d");
+    }
     RegistryMirror mirror = mirror(stdout);
     Credential credential = credential(mirror);
     List<GeneratedFile> files = NodeMirrorFiles.of(mirror, credential, configPath);

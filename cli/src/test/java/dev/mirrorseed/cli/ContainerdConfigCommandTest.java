@@ -115,6 +115,9 @@ class ContainerdConfigCommandTest {
             out.toString()},
         {"mirrored registry '../etc' is not a registry name like somehost.io or registry.local:5000",
             "--private-registry", "h:5000", "--hosts", "../etc", "--out", out.toString()},
+        {"--config-path certs.d is relative: give the absolute path the nodes keep certs.d at, e.g."
+            + " /etc/containerd/certs.d", "--private-registry", "h:5000", "--config-path", "certs.d", "--out",
+            out.toString()},
     };
     for (String[] c : cases) {
       String[] args = new String[c.length];
