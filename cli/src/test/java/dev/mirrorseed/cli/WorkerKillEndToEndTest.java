@@ -69,60 +69,62 @@ class WorkerKillEndToEndTest {
       // The layout directory is used in place: workers upload straight from the bundle's blob files.
       CliProcess produce = CliProcess.start(work, "produce", with(kafkaFlags, "produce", "--source",
           bundle.layout().toString(), "--private-registry", mirror.target()));
+      try (produce) {
+        // The victim is the first process seen, after it committed some requests, uploading a layer only
+        // one image has: that image's push is certainly in flight, and unfinished, when the signal lands.
+        InFlightUpload upload =
+            awaitUploadOfOwnLayer(kafka, topics, List.of(first, second), imageOfOwnLayer.keySet());
+        CliProcess victim = upload.process();
+        victim.kill();
+        long killedAt = System.nanoTime();
+        CliProcess survivor = victim == first ? second : first;
+        GeneratedImage inFlight = imageOfOwnLayer.get(upload.blobHex());
+        Set<Integer> victimPartitions = WorkProcesses.partitionsByProcess(kafka, topics)
+            .getOrDefault(victim.pid(), Set.of());
+        assertThat(victim.exitCode(Duration.ofSeconds(10))).as("SIGKILL").isEqualTo(137);
 
-      // The victim is the first process seen, after it committed some requests, uploading a layer only one
-      // image has: that image's push is certainly in flight, and unfinished, when the signal lands.
-      InFlightUpload upload = awaitUploadOfOwnLayer(kafka, topics, List.of(first, second), imageOfOwnLayer.keySet());
-      CliProcess victim = upload.process();
-      victim.kill();
-      long killedAt = System.nanoTime();
-      CliProcess survivor = victim == first ? second : first;
-      GeneratedImage inFlight = imageOfOwnLayer.get(upload.blobHex());
-      Set<Integer> victimPartitions = WorkProcesses.partitionsByProcess(kafka, topics)
-          .getOrDefault(victim.pid(), Set.of());
-      assertThat(victim.exitCode(Duration.ofSeconds(10))).as("SIGKILL").isEqualTo(137);
+        WorkProcesses.awaitEveryPartitionShared(kafka, topics, Set.of(survivor.pid()), TAKEOVER);
+        Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+        assertThat(produce.exitCode(STARTUP)).as(produce.toString()).isZero();
+        String runId = produce.out().strip();
+        CliRun verify = CliRun.of(with(kafkaFlags, "verify", "--run", runId));
 
-      WorkProcesses.awaitEveryPartitionShared(kafka, topics, Set.of(survivor.pid()), TAKEOVER);
-      Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
-      assertThat(produce.exitCode(STARTUP)).as(produce.toString()).isZero();
-      String runId = produce.out().strip();
-      CliRun verify = CliRun.of(with(kafkaFlags, "verify", "--run", runId));
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(verify.out()).contains(IMAGES + " pushed, " + IMAGES + " verified, 0 failed");
+        for (GeneratedImage image : bundle.images()) {
+          assertThat(mirror.digestOf(image.reference())).as(image.reference()).isEqualTo(image.manifestDigest());
+        }
+        Map<String, ImagePushed> pushedOnce = committedOncePerImage(settings, runId);
+        assertThat(WorkProcesses.processOf(pushedOnce.get(inFlight.reference()).workerId()))
+            .as("who pushed %s, in flight in the killed process", inFlight.reference())
+            .isEqualTo(survivor.pid());
+        Map<String, Integer> partitionOf = requestPartitions(settings, runId);
+        Map<Long, List<String>> imagesByProcess = pushedOnce.values().stream().collect(Collectors.groupingBy(
+            pushed -> WorkProcesses.processOf(pushed.workerId()),
+            Collectors.mapping(pushed -> pushed.image().sourceRef(), Collectors.toList())));
+        assertThat(imagesByProcess.getOrDefault(victim.pid(), List.of()))
+            .as("images the killed process committed before the kill, kept and not pushed again")
+            .hasSizeGreaterThanOrEqualTo((int) upload.committedBefore());
+        List<String> takenOver = imagesByProcess.getOrDefault(survivor.pid(), List.of()).stream()
+            .filter(image -> victimPartitions.contains(partitionOf.get(image)))
+            .toList();
+        assertThat(takenOver).as("images of the killed process's partitions %s pushed by the survivor",
+            victimPartitions).contains(inFlight.reference());
 
-      assertThat(verify.exitCode()).as(verify.toString()).isZero();
-      assertThat(verify.out()).contains(IMAGES + " pushed, " + IMAGES + " verified, 0 failed");
-      for (GeneratedImage image : bundle.images()) {
-        assertThat(mirror.digestOf(image.reference())).as(image.reference()).isEqualTo(image.manifestDigest());
+        survivor.terminate();
+        assertThat(survivor.exitCode(Duration.ofSeconds(15))).as(survivor.toString()).isZero();
+        List<String> byVictim = imagesByProcess.getOrDefault(victim.pid(), List.of());
+        System.out.printf("%s: injected SIGKILL into work pid %d while it uploaded layer %s (%d MB) of %s, after it"
+                + " had committed %d requests; it held partitions %s. Survivor pid %d held all %d partitions %.1f s"
+                + " later. Committed ImagePushed: %d by the killed process, %d by the survivor, %d of them from the"
+                + " killed process's partitions (redelivered after being in flight: %s). %d/%d verified. Wall time"
+                + " %.1f s%n",
+            getClass().getSimpleName(), victim.pid(), upload.blobHex().substring(0, 12), upload.bytes() / MB,
+            inFlight.reference(), upload.committedBefore(), victimPartitions, survivor.pid(),
+            Topics.REQUEST_PARTITIONS, takeover.toMillis() / 1000.0, byVictim.size(),
+            IMAGES - byVictim.size(), takenOver.size(), inFlight.reference(), IMAGES, IMAGES,
+            Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0);
       }
-      Map<String, ImagePushed> pushedOnce = committedOncePerImage(settings, runId);
-      assertThat(WorkProcesses.processOf(pushedOnce.get(inFlight.reference()).workerId()))
-          .as("who pushed %s, in flight in the killed process", inFlight.reference())
-          .isEqualTo(survivor.pid());
-      Map<String, Integer> partitionOf = requestPartitions(settings, runId);
-      Map<Long, List<String>> imagesByProcess = pushedOnce.values().stream().collect(Collectors.groupingBy(
-          pushed -> WorkProcesses.processOf(pushed.workerId()),
-          Collectors.mapping(pushed -> pushed.image().sourceRef(), Collectors.toList())));
-      assertThat(imagesByProcess.getOrDefault(victim.pid(), List.of()))
-          .as("images the killed process committed before the kill, kept and not pushed again")
-          .hasSizeGreaterThanOrEqualTo((int) upload.committedBefore());
-      List<String> takenOver = imagesByProcess.getOrDefault(survivor.pid(), List.of()).stream()
-          .filter(image -> victimPartitions.contains(partitionOf.get(image)))
-          .toList();
-      assertThat(takenOver).as("images of the killed process's partitions %s pushed by the survivor",
-          victimPartitions).contains(inFlight.reference());
-
-      survivor.terminate();
-      assertThat(survivor.exitCode(Duration.ofSeconds(15))).as(survivor.toString()).isZero();
-      List<String> byVictim = imagesByProcess.getOrDefault(victim.pid(), List.of());
-      System.out.printf("%s: injected SIGKILL into work pid %d while it uploaded layer %s (%d MB) of %s, after it"
-              + " had committed %d requests; it held partitions %s. Survivor pid %d held all %d partitions %.1f s"
-              + " later. Committed ImagePushed: %d by the killed process, %d by the survivor, %d of them from the"
-              + " killed process's partitions (redelivered after being in flight: %s). %d/%d verified. Wall time"
-              + " %.1f s%n",
-          getClass().getSimpleName(), victim.pid(), upload.blobHex().substring(0, 12), upload.bytes() / MB,
-          inFlight.reference(), upload.committedBefore(), victimPartitions, survivor.pid(),
-          Topics.REQUEST_PARTITIONS, takeover.toMillis() / 1000.0, byVictim.size(),
-          IMAGES - byVictim.size(), takenOver.size(), inFlight.reference(), IMAGES, IMAGES,
-          Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0);
     }
   }
 
