@@ -31,10 +31,18 @@ final class CliProcess implements AutoCloseable {
 
   /** Starts {@code mirrorseed args...}; its output lands in {@code dir/name.out} and {@code dir/name.err}. */
   static CliProcess start(Path dir, String name, Map<String, String> env, String... args) {
+    return startMain(dir, name, env, Main.class, args);
+  }
+
+  /**
+   * Starts another main class of this test's class path the same way, e.g. the standalone Kafka broker
+   * ({@code BrokerMain}) a test stops and restarts.
+   */
+  static CliProcess startMain(Path dir, String name, Map<String, String> env, Class<?> mainClass, String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        "-cp", System.getProperty("java.class.path"), mainClass.getName()));
     command.addAll(List.of(args));
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mirrorseed.TestKafka;
 import dev.mirrorseed.TopicContents;
 import dev.mirrorseed.events.ImagePushed;
-import dev.mirrorseed.events.MirrorEvent;
-import dev.mirrorseed.events.PushResult;
 import dev.mirrorseed.events.Topics;
 import dev.mirrorseed.fixtures.BundleGenerator;
 import dev.mirrorseed.fixtures.BundleSpec;
@@ -18,13 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +54,7 @@ class DistributedEndToEndTest {
     try (CliProcess first = CliProcess.start(work, "work-1", with(kafkaFlags, "work", "--workers", "2"));
         CliProcess second = CliProcess.start(work, "work-2", with(kafkaFlags, "work", "--workers", "2"));
         CliProcess service = CliProcess.start(work, "verify-service", with(kafkaFlags, "verify"))) {
-      awaitEveryPartitionShared(kafka, topics, Set.of(first.pid(), second.pid()));
+      WorkProcesses.awaitEveryPartitionShared(kafka, topics, Set.of(first.pid(), second.pid()), STARTUP);
 
       CliProcess produce = CliProcess.start(work, "produce", with(kafkaFlags, "produce", "--source",
           archive.toString(), "--private-registry", mirror.target(), "--staging", work.resolve("staging").toString()));
@@ -76,13 +70,13 @@ class DistributedEndToEndTest {
         assertThat(verify.out()).contains("verified " + image.reference() + " -> " + mirror.refOf(image.reference()));
         assertThat(mirror.digestOf(image.reference())).as(image.reference()).isEqualTo(image.manifestDigest());
       }
-      List<ImagePushed> committed = pushedIn(runId,
+      List<ImagePushed> committed = WorkProcesses.pushedIn(runId,
           TopicContents.committed(new KafkaSettings(kafka, topics), topics.results()));
       Map<String, Long> resultsPerImage = committed.stream()
           .collect(Collectors.groupingBy(pushed -> pushed.image().sourceRef(), Collectors.counting()));
       assertThat(resultsPerImage).as("committed ImagePushed per image").hasSize(IMAGES).allSatisfy(
           (image, count) -> assertThat(count).as(image).isEqualTo(1));
-      Set<Long> pushingProcesses = committed.stream().map(pushed -> processOf(pushed.workerId()))
+      Set<Long> pushingProcesses = committed.stream().map(pushed -> WorkProcesses.processOf(pushed.workerId()))
           .collect(Collectors.toSet());
       assertThat(pushingProcesses).as("processes whose workers pushed").containsExactlyInAnyOrder(
           first.pid(), second.pid());
@@ -103,7 +97,7 @@ class DistributedEndToEndTest {
     Topics topics = new Topics("term" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL));
     try (CliProcess worker = CliProcess.start(work, "work", "work", "--bootstrap-servers", kafka,
         "--topic-prefix", topics.prefix())) {
-      awaitEveryPartitionShared(kafka, topics, Set.of(worker.pid()));
+      WorkProcesses.awaitEveryPartitionShared(kafka, topics, Set.of(worker.pid()), STARTUP);
       long signalled = System.nanoTime();
 
       worker.terminate();
@@ -112,52 +106,6 @@ class DistributedEndToEndTest {
       assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(Duration.ofSeconds(5));
       assertThat(worker.err()).contains("stopped").doesNotContain("Exception");
     }
-  }
-
-  /** Waits until the group holds every request partition and each of {@code pids} holds some. */
-  private static void awaitEveryPartitionShared(String kafka, Topics topics, Set<Long> pids) throws Exception {
-    long deadline = System.nanoTime() + STARTUP.toNanos();
-    try (Admin admin = Admin.create(new KafkaSettings(kafka, topics).admin())) {
-      List<MemberDescription> members = List.of();
-      while (true) {
-        try {
-          members = List.copyOf(admin.describeConsumerGroups(List.of(topics.workerGroup())).all().get()
-              .get(topics.workerGroup()).members());
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-            throw e;
-          }
-        }
-        Map<Long, Integer> partitionsByProcess = members.stream().collect(Collectors.groupingBy(
-            member -> processOf(member.clientId()),
-            Collectors.summingInt(member -> member.assignment().topicPartitions().size())));
-        int assigned = partitionsByProcess.values().stream().mapToInt(Integer::intValue).sum();
-        if (assigned == Topics.REQUEST_PARTITIONS && partitionsByProcess.keySet().equals(pids)
-            && partitionsByProcess.values().stream().allMatch(count -> count > 0)) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("group " + topics.workerGroup() + " not shared by " + pids + " within " + STARTUP
-              + ": " + members);
-        }
-        Thread.sleep(200);
-      }
-    }
-  }
-
-  private static List<ImagePushed> pushedIn(String runId, List<MirrorEvent> results) {
-    return results.stream()
-        .filter(event -> event.runId().equals(runId))
-        .map(PushResult.class::cast)
-        .filter(ImagePushed.class::isInstance)
-        .map(ImagePushed.class::cast)
-        .toList();
-  }
-
-  /** The pid in a worker id ({@code host-pid-wN}, see {@link RunIds#processId}). */
-  private static long processOf(String workerId) {
-    String[] parts = workerId.split("-");
-    return Long.parseLong(parts[parts.length - 2]);
   }
 
   private static String[] with(String[] kafkaFlags, String... args) {

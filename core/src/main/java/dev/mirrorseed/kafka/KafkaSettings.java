@@ -15,8 +15,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * verifier agree on serialization, isolation and how long to wait for an unreachable cluster.
  */
 public record KafkaSettings(String bootstrapServers, Topics topics) {
-  /** How long a client waits for a cluster before it says so; short, because a run cannot start without one. */
+  /**
+   * How long a process waits for a cluster at its start before it says so; short, because a run cannot
+   * start without one. Every command checks the cluster this way ({@link TopicSetup}) before anything else.
+   */
   public static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(15);
+  /**
+   * How long a running producer or consumer waits for a cluster that went away (a broker restarting, a
+   * leader moving) before it gives up. Much longer than {@link #UNREACHABLE_AFTER}: the cluster answered
+   * at the start, so its absence now is most likely a restart, and a run that gives up leaves a partial
+   * run behind (a producer without its RunPlanned) or a push to redo. Kafka's own delivery timeout.
+   */
+  public static final Duration RIDES_OUT = Duration.ofMinutes(2);
   /**
    * How long a worker's transaction (one result and one offset) may stay open before the broker aborts
    * it. Short: a worker killed mid-transaction holds back every read_committed reader of the partitions
@@ -32,7 +42,11 @@ public record KafkaSettings(String bootstrapServers, Topics topics) {
     return props;
   }
 
-  /** An idempotent producer of events; a send is complete only when every in-sync replica has it. */
+  /**
+   * An idempotent producer of events; a send is complete only when every in-sync replica has it. Sends,
+   * and transactional calls, wait out a broker restart ({@link #RIDES_OUT}): each would otherwise fail
+   * once metadata or the transaction coordinator has been missing for {@code max.block.ms}.
+   */
   public Properties producer(String clientId) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -40,7 +54,8 @@ public record KafkaSettings(String bootstrapServers, Topics topics) {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, UNREACHABLE_AFTER.toMillis());
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, RIDES_OUT.toMillis());
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) RIDES_OUT.toMillis());
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, EventJson.EventSerializer.class);
     return props;
@@ -60,7 +75,9 @@ public record KafkaSettings(String bootstrapServers, Topics topics) {
 
   /**
    * A consumer that commits by hand and reads only committed records. One record per poll: a push can
-   * take minutes, and the offset of each is committed alone once its result is written.
+   * take minutes, and the offset of each is committed alone once its result is written. Blocking calls
+   * ({@code committed}, {@code endOffsets}, ...) wait out a broker restart ({@link #RIDES_OUT}): a worker
+   * that cannot learn whether its last commit landed must not guess.
    */
   public Properties consumer(String groupId, String clientId) {
     Properties props = new Properties();
@@ -81,7 +98,7 @@ public record KafkaSettings(String bootstrapServers, Topics topics) {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-    props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) UNREACHABLE_AFTER.toMillis());
+    props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) RIDES_OUT.toMillis());
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, EventJson.EventDeserializer.class);
     return props;
