@@ -88,6 +88,9 @@ final class BlobUpload {
   private BlobTransfer send(UploadSession session, Descriptor blob, Path file) {
     AtomicLong sent = new AtomicLong();
     LongConsumer counter = bytes -> {
+      // Called as the HTTP client takes each buffer, before it has it: waiting here paces the upload
+      // without holding more than that buffer.
+      client.pacer().awaitUploadBytes(bytes);
       sent.addAndGet(bytes);
       client.uploadCounter().addAndGet(bytes);
     };

@@ -24,6 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RegistryClient implements AutoCloseable {
   /** Bound on every exchange whose body is small; blob uploads get more, scaled by size. */
   static final Duration EXCHANGE_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * An upload slower than this times out (its timeout grows with its size at this rate): a bandwidth
+   * limit shared by concurrent uploads must leave each at least this much.
+   */
+  public static final long SLOWEST_UPLOAD_BYTES_PER_SECOND = BlobUpload.SLOWEST_UPLOAD_BYTES_PER_SECOND;
   private static final String USER_AGENT = "mirrorseed";
   private static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.ACCEPTED_MANIFESTS);
 
@@ -31,6 +36,7 @@ public final class RegistryClient implements AutoCloseable {
   private final RegistryPaths paths;
   private final Transport transport;
   private final long chunkBytes;
+  private final RegistryPacer pacer;
   private final AtomicLong bytesUploaded = new AtomicLong();
 
   /** Anonymous, system trust, no proxy: see {@link #RegistryClient(RegistryEndpoint, RegistryAccess)}. */
@@ -40,7 +46,12 @@ public final class RegistryClient implements AutoCloseable {
 
   /** One HTTP client for this registry, reached as {@code access} says; connections are reused. */
   public RegistryClient(RegistryEndpoint endpoint, RegistryAccess access) {
-    this(endpoint, Transports.forRegistry(endpoint, access), access.chunkBytes());
+    this(endpoint, access, RegistryPacer.UNPACED);
+  }
+
+  /** As above, with every request and upload byte paced by {@code pacer} (rate and bandwidth limits). */
+  public RegistryClient(RegistryEndpoint endpoint, RegistryAccess access, RegistryPacer pacer) {
+    this(endpoint, Transports.forRegistry(endpoint, access), access.chunkBytes(), pacer);
   }
 
   RegistryClient(RegistryEndpoint endpoint, Transport transport) {
@@ -48,10 +59,15 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   RegistryClient(RegistryEndpoint endpoint, Transport transport, long chunkBytes) {
+    this(endpoint, transport, chunkBytes, RegistryPacer.UNPACED);
+  }
+
+  RegistryClient(RegistryEndpoint endpoint, Transport transport, long chunkBytes, RegistryPacer pacer) {
     this.endpoint = endpoint;
     this.paths = new RegistryPaths(endpoint);
     this.transport = transport;
     this.chunkBytes = chunkBytes;
+    this.pacer = pacer;
   }
 
   /** {@code GET /v2/}: returns if the registry answers as one (200, or 401 asking for credentials). */
@@ -146,11 +162,16 @@ public final class RegistryClient implements AutoCloseable {
     return bytesUploaded;
   }
 
+  RegistryPacer pacer() {
+    return pacer;
+  }
+
   /**
    * The choke point every request passes: sends through the transport and turns I/O failures and
    * any status outside {@code accepted} into a {@link RegistryException}.
    */
   HttpResponse<byte[]> send(HttpRequest request, int... accepted) {
+    pacer.awaitRequestTurn();
     HttpResponse<byte[]> response;
     try {
       response = transport.send(request);
