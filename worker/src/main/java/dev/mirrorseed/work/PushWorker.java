@@ -8,6 +8,7 @@ import dev.mirrorseed.events.PushResult;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.push.ImagePusher;
 import dev.mirrorseed.push.PushOutcome;
+import dev.mirrorseed.resilience.RegistryRetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -98,8 +99,14 @@ public final class PushWorker implements Runnable {
 
   private PushResult push(PushRequest request) {
     long started = System.nanoTime();
+    RegistryRetry.Attempts attempts = null;
     try {
-      PushOutcome outcome = pushers.forRegistry(request.image().targetRegistry()).push(request);
+      ImagePusher pusher = pushers.forRegistry(request.image().targetRegistry());
+      attempts = pusher.newAttempts();
+      // Resilience hook (issue #5): waits here while the registry's circuit breaker is open, before the
+      // request is pushed, and pushes again what failed because the registry went down instead of
+      // reporting it failed. Pausing consumption (pause/resume) belongs around this call.
+      PushOutcome outcome = pusher.pushWhenAvailable(request, attempts);
       long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
       log.debug("pushed {} ({} uploaded, {} skipped, {} mounted, {} bytes)", request.image().targetRef(),
           outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.blobsMounted(), outcome.bytesUploaded());
@@ -111,7 +118,7 @@ public final class PushWorker implements Runnable {
       FailureKind kind = FailureKind.of(e);
       log.warn("failed {}: {}", request.image().targetRef(), kind.message());
       return new ImageFailed(request.runId(), Instant.now(), request.image(), kind.code(),
-          kind.message(), 1, millis, workerId);
+          kind.message(), attempts == null ? 1 : attempts.count(), millis, workerId);
     }
   }
 }
