@@ -12,9 +12,11 @@ import dev.mirrorseed.produce.RunPublisher;
 import dev.mirrorseed.reference.MirrorTarget;
 import dev.mirrorseed.registry.RegistryClients;
 import dev.mirrorseed.report.JsonReport;
+import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
 import dev.mirrorseed.work.WorkerPool;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +80,10 @@ final class PushCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registryOptions;
 
+  @Mixin ResilienceOptions resilienceOptions;
+
+  @Mixin MetricsOptions metricsOptions;
+
   @Option(names = "--dry-run",
       description = "Read and stage the bundle, print the plan (images, targets, blobs, bytes); push nothing.")
   boolean dryRun;
@@ -110,10 +116,13 @@ final class PushCommand implements Callable<Integer> {
       return dryRun(target, options, out);
     }
     long started = System.nanoTime();
-    try (RegistryClients registries = new RegistryClients(
-        registryOptions.access(spec.commandLine().getErr(), System.in))) {
+    CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    Resilience resilience = new Resilience(resilienceOptions.policy(), meters);
+    try (MetricsEndpoint metrics = metricsOptions.open(meters, out);
+        RegistryClients registries = new RegistryClients(
+            registryOptions.access(spec.commandLine().getErr(), System.in), resilience::pacer)) {
       // Fail in seconds on a wrong mirror address, before any staging or Kafka work.
-      registries.forRegistry(target.registry()).ping();
+      resilience.forRegistry(target.registry()).firstContact(registries.forRegistry(target.registry()));
 
       // The bundle is read while Kafka starts and the workers join their group; images found before
       // the run can be published wait in a HeldPlan.
@@ -123,7 +132,7 @@ final class PushCommand implements Callable<Integer> {
       HeldPlan held = new HeldPlan();
       Path staging = stagingFor(source);
       CompletableFuture<Pipeline> pipeline = broker.thenApply(kafka -> Pipeline.start(
-          kafka, bootstrapServers, topicPrefix, workers, registries, staging, held, out));
+          kafka, bootstrapServers, topicPrefix, workers, registries, resilience, staging, held, out));
       pipeline.whenComplete((ready, failure) -> {
         if (failure != null) {
           held.fail(failure.getCause() instanceof RuntimeException cause ? cause : new CompletionException(failure));
@@ -184,14 +193,14 @@ final class PushCommand implements Callable<Integer> {
   private record Pipeline(WorkerPool pool, RunVerifier verifier, String runId,
       Map<TopicPartition, Long> from, RunPublisher publisher) implements AutoCloseable {
     static Pipeline start(EmbeddedKafka embedded, String bootstrapServers, String topicPrefix, int workers,
-        RegistryClients registries, Path staging, HeldPlan held, PrintWriter out) {
+        RegistryClients registries, Resilience resilience, Path staging, HeldPlan held, PrintWriter out) {
       KafkaSettings kafka = new KafkaSettings(
           embedded == null ? bootstrapServers : embedded.bootstrapServers(), new Topics(topicPrefix));
       TopicSetup.ensureTopics(kafka);
-      WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries);
+      WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries, resilience);
       pool.start();
       try {
-        RunVerifier verifier = new RunVerifier(kafka, registries, outcome -> {
+        RunVerifier verifier = new RunVerifier(kafka, registries, resilience::read, outcome -> {
           out.println(OutcomeLine.of(outcome));
           out.flush();
         });
