@@ -120,7 +120,7 @@ final class PushCommand implements Callable<Integer> {
     Resilience resilience = new Resilience(resilienceOptions.policy(), meters);
     try (MetricsEndpoint metrics = metricsOptions.open(meters, out);
         RegistryClients registries = new RegistryClients(
-            registryOptions.access(spec.commandLine().getErr(), System.in), resilience::pacer)) {
+            registryOptions.access(spec.commandLine().getErr(), System.in), resilience::exchanges)) {
       // Fail in seconds on a wrong mirror address, before any staging or Kafka work.
       resilience.forRegistry(target.registry()).firstContact(registries.forRegistry(target.registry()));
 

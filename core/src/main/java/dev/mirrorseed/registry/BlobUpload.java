@@ -90,7 +90,7 @@ final class BlobUpload {
     LongConsumer counter = bytes -> {
       // Called as the HTTP client takes each buffer, before it has it: waiting here paces the upload
       // without holding more than that buffer.
-      client.pacer().awaitUploadBytes(bytes);
+      client.exchanges().awaitUploadBytes(bytes);
       sent.addAndGet(bytes);
       client.uploadCounter().addAndGet(bytes);
     };
@@ -102,7 +102,7 @@ final class BlobUpload {
           .header("Content-Type", "application/octet-stream")
           .PUT(new CountingBodyPublisher(body(file, blob.size()), counter))
           .build();
-      client.send(put, 201);
+      client.sendOnce(put, 201);
     }
     return BlobTransfer.uploaded(sent.get());
   }

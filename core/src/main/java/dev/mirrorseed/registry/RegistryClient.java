@@ -36,7 +36,7 @@ public final class RegistryClient implements AutoCloseable {
   private final RegistryPaths paths;
   private final Transport transport;
   private final long chunkBytes;
-  private final RegistryPacer pacer;
+  private final ExchangePolicy exchanges;
   private final AtomicLong bytesUploaded = new AtomicLong();
 
   /** Anonymous, system trust, no proxy: see {@link #RegistryClient(RegistryEndpoint, RegistryAccess)}. */
@@ -46,12 +46,12 @@ public final class RegistryClient implements AutoCloseable {
 
   /** One HTTP client for this registry, reached as {@code access} says; connections are reused. */
   public RegistryClient(RegistryEndpoint endpoint, RegistryAccess access) {
-    this(endpoint, access, RegistryPacer.UNPACED);
+    this(endpoint, access, ExchangePolicy.DIRECT);
   }
 
-  /** As above, with every request and upload byte paced by {@code pacer} (rate and bandwidth limits). */
-  public RegistryClient(RegistryEndpoint endpoint, RegistryAccess access, RegistryPacer pacer) {
-    this(endpoint, Transports.forRegistry(endpoint, access), access.chunkBytes(), pacer);
+  /** As above, each exchange made under {@code exchanges} (limits, retries of what may be resent). */
+  public RegistryClient(RegistryEndpoint endpoint, RegistryAccess access, ExchangePolicy exchanges) {
+    this(endpoint, Transports.forRegistry(endpoint, access), access.chunkBytes(), exchanges);
   }
 
   RegistryClient(RegistryEndpoint endpoint, Transport transport) {
@@ -59,15 +59,15 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   RegistryClient(RegistryEndpoint endpoint, Transport transport, long chunkBytes) {
-    this(endpoint, transport, chunkBytes, RegistryPacer.UNPACED);
+    this(endpoint, transport, chunkBytes, ExchangePolicy.DIRECT);
   }
 
-  RegistryClient(RegistryEndpoint endpoint, Transport transport, long chunkBytes, RegistryPacer pacer) {
+  RegistryClient(RegistryEndpoint endpoint, Transport transport, long chunkBytes, ExchangePolicy exchanges) {
     this.endpoint = endpoint;
     this.paths = new RegistryPaths(endpoint);
     this.transport = transport;
     this.chunkBytes = chunkBytes;
-    this.pacer = pacer;
+    this.exchanges = exchanges;
   }
 
   /** {@code GET /v2/}: returns if the registry answers as one (200, or 401 asking for credentials). */
@@ -162,16 +162,28 @@ public final class RegistryClient implements AutoCloseable {
     return bytesUploaded;
   }
 
-  RegistryPacer pacer() {
-    return pacer;
+  ExchangePolicy exchanges() {
+    return exchanges;
   }
 
   /**
-   * The choke point every request passes: sends through the transport and turns I/O failures and
-   * any status outside {@code accepted} into a {@link RegistryException}.
+   * The choke point every request passes: sends through the transport under the exchange policy and
+   * turns I/O failures and any status outside {@code accepted} into a {@link RegistryException}. The
+   * request may be sent again as it is; for one that may not, see {@link #sendOnce}.
    */
   HttpResponse<byte[]> send(HttpRequest request, int... accepted) {
-    pacer.awaitRequestTurn();
+    return exchanges.exchange(request, true, () -> exchange(request, accepted));
+  }
+
+  /**
+   * As {@link #send}, for a request never to be sent again as it is: a blob body into an upload
+   * session, which the registry may hold part of after a failure. Its upload starts over instead.
+   */
+  HttpResponse<byte[]> sendOnce(HttpRequest request, int... accepted) {
+    return exchanges.exchange(request, false, () -> exchange(request, accepted));
+  }
+
+  private HttpResponse<byte[]> exchange(HttpRequest request, int... accepted) {
     HttpResponse<byte[]> response;
     try {
       response = transport.send(request);

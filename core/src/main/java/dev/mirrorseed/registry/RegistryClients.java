@@ -10,22 +10,22 @@ import java.util.function.Function;
  */
 public final class RegistryClients implements AutoCloseable {
   private final RegistryAccess access;
-  private final Function<String, RegistryPacer> pacers;
+  private final Function<String, ExchangePolicy> policies;
   private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
 
   public RegistryClients(RegistryAccess access) {
-    this(access, hostPort -> RegistryPacer.UNPACED);
+    this(access, hostPort -> ExchangePolicy.DIRECT);
   }
 
-  /** Each registry's client paced by {@code pacers.apply(hostPort)}: its request and bandwidth limits. */
-  public RegistryClients(RegistryAccess access, Function<String, RegistryPacer> pacers) {
+  /** Each registry's client making its exchanges under {@code policies.apply(hostPort)}. */
+  public RegistryClients(RegistryAccess access, Function<String, ExchangePolicy> policies) {
     this.access = access;
-    this.pacers = pacers;
+    this.policies = policies;
   }
 
   public RegistryClient forRegistry(String hostPort) {
     return clients.computeIfAbsent(hostPort, key -> new RegistryClient(
-        RegistryEndpoint.of(key, access.insecureHttp()), access, pacers.apply(key)));
+        RegistryEndpoint.of(key, access.insecureHttp()), access, policies.apply(key)));
   }
 
   @Override

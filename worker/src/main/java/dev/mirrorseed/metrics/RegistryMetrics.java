@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -24,7 +25,7 @@ import java.util.function.ToDoubleFunction;
  *       and cause (the HTTP status, or {@code io} for a failed exchange)
  *   <li>{@code mirrorseed_rate_limit_waits_seconds{limit=requests|bandwidth}}: waits for a rate limit
  *   <li>{@code mirrorseed_circuit_breaker_state{state}}: 1 for the breaker's state, 0 for the others
- *   <li>{@code mirrorseed_circuit_breaker_opened_total}: how often the registry was found down
+ *   <li>{@code mirrorseed_circuit_breaker_opened_total}: how often the registry was found down (outages)
  *   <li>{@code mirrorseed_registry_probes_total{outcome=up|down}}: probes while the breaker was open
  *   <li>{@code mirrorseed_uploads_active}: uploads in progress (bounded by the upload bulkhead)
  * </ul>
@@ -34,13 +35,18 @@ public final class RegistryMetrics {
 
   private final MeterRegistry meters;
   private final Tags registry;
+  private final AtomicBoolean uploadBytesCounted = new AtomicBoolean();
 
   public RegistryMetrics(MeterRegistry meters, String registry) {
     this.meters = meters;
     this.registry = Tags.of("registry", registry);
   }
 
+  /** Counts what {@code client} says it uploaded; the first client given is the registry's one. */
   public <T> void uploadBytes(T client, ToDoubleFunction<T> bytesUploaded) {
+    if (!uploadBytesCounted.compareAndSet(false, true)) {
+      return;
+    }
     FunctionCounter.builder("mirrorseed.upload.bytes", client, bytesUploaded)
         .baseUnit("bytes").description("Blob body bytes sent, resends included").tags(registry).register(meters);
   }
@@ -84,8 +90,9 @@ public final class RegistryMetrics {
     opened();
   }
 
-  public void breakerTransition(CircuitBreaker.State to) {
-    if (to == CircuitBreaker.State.OPEN) {
+  /** Counts outages: a breaker reopening after a failed probe is the same outage. */
+  public void breakerTransition(CircuitBreaker.StateTransition transition) {
+    if (transition == CircuitBreaker.StateTransition.CLOSED_TO_OPEN) {
       opened().increment();
     }
   }

@@ -102,14 +102,14 @@ final class BlobSender {
   }
 
   /**
-   * One blob under the retry policy, each try in a bulkhead slot. A try that failed may still have
-   * landed (the registry committed, then the answer was lost or was a 5xx): every retry HEADs first
-   * and, when the blob is there with its size, takes it as sent instead of sending it again.
+   * One blob, each try in a bulkhead slot, started over when its body failed on the way. A try that
+   * failed may still have landed (the registry committed, then the answer was lost or was a 5xx): every
+   * later try HEADs first and, when the blob is there with its size, takes it as sent.
    */
   private BlobTransfer transfer(Descriptor blob, Optional<String> mountFrom) {
     Path file = ImagePusher.blobFile(staging, blob.digest());
     AtomicBoolean triedBefore = new AtomicBoolean();
-    return attempts.call(() -> resilience.upload(() -> {
+    return attempts.restartable(() -> resilience.upload(() -> {
       if (triedBefore.getAndSet(true)) {
         OptionalLong present = registry.blobSize(repository, blob.digest());
         if (present.isPresent() && present.getAsLong() == blob.size()) {

@@ -28,17 +28,10 @@ public final class ImagePusher {
   private final RegistryResilience resilience;
   private final BlobLedger ledger;
 
-  /** A pusher with a ledger of its own: it mounts only what it pushed itself. */
-  public ImagePusher(RegistryClient registry, RegistryRetry retry) {
-    this(registry, retry, new BlobLedger());
-  }
-
-  /** {@code ledger} is shared by every pusher of this process to the same registry. */
-  public ImagePusher(RegistryClient registry, RegistryRetry retry, BlobLedger ledger) {
-    this(registry, RegistryResilience.retryOnly(registry.endpoint().hostPort(), retry), ledger);
-  }
-
-  /** {@code resilience} and {@code ledger} are shared by every pusher of this process to the same registry. */
+  /**
+   * {@code resilience} and {@code ledger} are shared by every pusher of this process to the same
+   * registry, whose client makes its exchanges under {@code resilience.exchanges()}.
+   */
   public ImagePusher(RegistryClient registry, RegistryResilience resilience, BlobLedger ledger) {
     this.registry = registry;
     this.resilience = resilience;

@@ -28,9 +28,9 @@ final class Backoff implements IntervalBiFunction<Object> {
   /** {@code retry} counts from 1; the answer is in milliseconds, as resilience4j wants it. */
   @Override
   public Long apply(Integer retry, Either<Throwable, Object> outcome) {
-    Duration asked = outcome.isLeft() && outcome.getLeft() instanceof RegistryException failure
-        ? failure.retryAfter().orElse(null)
-        : null;
+    Throwable failure = outcome.isLeft() ? outcome.getLeft() : null;
+    failure = failure instanceof BrokenUpload broken ? broken.getCause() : failure;
+    Duration asked = failure instanceof RegistryException registryError ? registryError.retryAfter().orElse(null) : null;
     if (asked != null) {
       return (asked.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : asked).toMillis();
     }

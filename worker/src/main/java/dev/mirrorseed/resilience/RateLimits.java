@@ -1,7 +1,6 @@
 package dev.mirrorseed.resilience;
 
 import dev.mirrorseed.metrics.RegistryMetrics;
-import dev.mirrorseed.registry.RegistryPacer;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
@@ -14,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * the client's buffers are. Both refill about every {@value #REFILL_MILLIS} ms, so no burst exceeds a
  * tenth of a second's allowance. Every wait is measured.
  */
-final class RateLimits implements RegistryPacer {
+final class RateLimits {
   static final long BANDWIDTH_UNIT_BYTES = 1024;
   private static final long REFILL_MILLIS = 100;
   private static final long REFILLS_PER_SECOND = 1000 / REFILL_MILLIS;
@@ -34,15 +33,15 @@ final class RateLimits implements RegistryPacer {
     this.metrics = metrics;
   }
 
-  @Override
-  public void awaitRequestTurn() {
+  /** Returns when the next request to the registry may start. */
+  void awaitRequestTurn() {
     if (requests != null) {
       pause(requests, 1, "requests");
     }
   }
 
-  @Override
-  public void awaitUploadBytes(long bytes) {
+  /** Returns when {@code bytes} more upload body bytes may go. */
+  void awaitUploadBytes(long bytes) {
     if (bandwidth == null) {
       return;
     }

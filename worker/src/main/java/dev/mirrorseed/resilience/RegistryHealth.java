@@ -7,13 +7,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether a registry is up, as a circuit breaker judges from the calls made to it. It opens when the
- * last {@value #OUTAGE_CALLS} calls all failed with I/O errors or 502/503/504 (the registry, or what
+ * Whether a registry is up, as a circuit breaker judges from every request made to it. It opens when
+ * the last {@value #OUTAGE_CALLS} requests all failed with I/O errors or 502/503/504 (the registry, or what
  * fronts it, is down); while it is open callers wait in {@link #awaitAvailable} instead of failing
  * images, and every {@link #PROBE_INTERVAL} one of them probes the registry; an answer closes it.
  *
@@ -31,19 +30,25 @@ public final class RegistryHealth {
   private static final Logger log = LoggerFactory.getLogger(RegistryHealth.class);
 
   private final String registry;
+  private final Duration probeInterval;
   private final CircuitBreaker breaker;
   private final RegistryMetrics metrics;
   private volatile Throwable lastOutage;
 
   RegistryHealth(String registry, RegistryMetrics metrics) {
+    this(registry, metrics, PROBE_INTERVAL);
+  }
+
+  RegistryHealth(String registry, RegistryMetrics metrics, Duration probeInterval) {
     this.registry = registry;
+    this.probeInterval = probeInterval;
     this.metrics = metrics;
     this.breaker = CircuitBreaker.of("registry " + registry, CircuitBreakerConfig.custom()
         .slidingWindow(OUTAGE_CALLS, OUTAGE_CALLS, SlidingWindowType.COUNT_BASED)
         .failureRateThreshold(100)
         .recordException(RegistryHealth::isOutage)
         .slowCallDurationThreshold(NEVER_SLOW)
-        .waitDurationInOpenState(PROBE_INTERVAL)
+        .waitDurationInOpenState(probeInterval)
         .permittedNumberOfCallsInHalfOpenState(1)
         .build());
     breaker.getEventPublisher()
@@ -63,15 +68,21 @@ public final class RegistryHealth {
 
   /**
    * Returns at once while the registry is up; while the breaker is open, waits until it has answered
-   * {@code probe} again. Of the threads waiting, the first one after each {@link #PROBE_INTERVAL} makes
-   * the probe (a cheap request such as {@code GET /v2/}), the others keep waiting.
+   * {@code probe} again: a cheap request such as {@code GET /v2/}, made through the registry's client,
+   * hence through the breaker. That refuses it until the probe interval has passed, then lets one
+   * waiting thread's probe through, whose answer closes the breaker (or opens it for another interval).
    */
   public void awaitAvailable(Runnable probe) {
     while (breaker.getState() != CircuitBreaker.State.CLOSED) {
-      // Open: refused until PROBE_INTERVAL has passed, then half-open, granting one call: ours.
-      if (breaker.tryAcquirePermission()) {
-        probe(probe);
+      try {
+        probe.run();
+        metrics.probed(true);
         continue;
+      } catch (CallNotPermittedException notYet) {
+        // Open, or another thread is probing: wait.
+      } catch (RuntimeException e) {
+        // An answer that is not an outage (a 500 on /v2/, say) still shows the registry up: closed.
+        metrics.probed(!isOutage(e));
       }
       try {
         Thread.sleep(WAIT_STEP.toMillis());
@@ -100,26 +111,13 @@ public final class RegistryHealth {
     return breaker;
   }
 
-  private void probe(Runnable probe) {
-    long started = System.nanoTime();
-    try {
-      probe.run();
-      breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-      metrics.probed(true);
-    } catch (RuntimeException e) {
-      // An answer that is not an outage (a 500 on /v2/, say) still shows the registry up: closed.
-      breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
-      metrics.probed(!isOutage(e));
-    }
-  }
-
   private void transitioned(CircuitBreaker.StateTransition transition) {
-    metrics.breakerTransition(transition.getToState());
+    metrics.breakerTransition(transition);
     if (transition == CircuitBreaker.StateTransition.CLOSED_TO_OPEN) {
       Throwable cause = lastOutage;
-      log.warn("registry {} is down ({} calls in a row failed, the last: {}); pushes pause and resume when it"
+      log.warn("registry {} is down ({} requests in a row failed, the last: {}); pushes pause and resume when it"
           + " answers again (probed every {} s)", registry, OUTAGE_CALLS,
-          cause == null ? "?" : cause.getMessage(), PROBE_INTERVAL.toSeconds());
+          cause == null ? "?" : cause.getMessage(), probeInterval.toSeconds());
     } else if (transition == CircuitBreaker.StateTransition.HALF_OPEN_TO_CLOSED) {
       log.warn("registry {} answers again; pushes resume", registry);
     }

@@ -3,7 +3,7 @@ package dev.mirrorseed.resilience;
 import dev.mirrorseed.metrics.RegistryMetrics;
 import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryException;
-import dev.mirrorseed.registry.RegistryPacer;
+import dev.mirrorseed.registry.ExchangePolicy;
 import dev.mirrorseed.registry.RegistryUnreachableException;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * The resilience of one registry in this process, shared by every thread that talks to it: the retry
- * policy, the circuit breaker ({@link RegistryHealth}), the request and bandwidth limits ({@link #pacer()},
- * which its {@link RegistryClient} applies) and the bulkhead bounding concurrent blob uploads.
+ * policy, the circuit breaker ({@link RegistryHealth}), the request and bandwidth limits, the last
+ * three applied by its {@link RegistryClient} to each exchange ({@link #exchanges()}), and the
+ * bulkhead bounding concurrent blob uploads.
  */
 public final class RegistryResilience {
   /** Callers named in retry metrics. */
@@ -26,7 +27,7 @@ public final class RegistryResilience {
 
   private final RegistryRetry retry;
   private final RegistryHealth health;
-  private final RateLimits limits;
+  private final RegistryExchanges exchanges;
   private final Bulkhead uploads;
   private final RegistryMetrics metrics;
 
@@ -34,7 +35,8 @@ public final class RegistryResilience {
     this.retry = retry;
     this.metrics = metrics;
     this.health = new RegistryHealth(registry, metrics);
-    this.limits = new RateLimits(registry, policy.requestsPerSecond(), policy.uploadBytesPerSecond(), metrics);
+    this.exchanges = new RegistryExchanges(health.breaker(),
+        new RateLimits(registry, policy.requestsPerSecond(), policy.uploadBytesPerSecond(), metrics));
     this.uploads = Bulkhead.of("uploads to " + registry, BulkheadConfig.custom()
         .maxConcurrentCalls(policy.maxConcurrentUploads())
         .maxWaitDuration(UPLOAD_SLOT_WAIT)
@@ -53,9 +55,9 @@ public final class RegistryResilience {
         new RegistryMetrics(new CompositeMeterRegistry(), registry));
   }
 
-  /** A new count of tries for one piece of work by {@code caller} ({@link #PUSH}, {@link #VERIFY}, ...). */
+  /** A new count of retries for one piece of work by {@code caller} ({@link #PUSH}, {@link #VERIFY}, ...). */
   public RegistryRetry.Attempts newAttempts(String caller) {
-    return retry.newAttemptCounter(health.breaker(), failure -> metrics.retried(caller,
+    return retry.newAttemptCounter(failure -> metrics.retried(caller,
         failure instanceof RegistryException registryError ? registryError.statusCode() : 0));
   }
 
@@ -64,9 +66,9 @@ public final class RegistryResilience {
     return uploads.executeSupplier(transfer);
   }
 
-  /** The request and bandwidth limits, for the registry's {@link RegistryClient}. */
-  public RegistryPacer pacer() {
-    return limits;
+  /** What the registry's {@link RegistryClient} does around each exchange: breaker, limits, retries. */
+  public ExchangePolicy exchanges() {
+    return exchanges;
   }
 
   public RegistryHealth health() {
@@ -78,8 +80,8 @@ public final class RegistryResilience {
   }
 
   /**
-   * {@code call} under the retry policy; while the registry is down (or when it goes down during the
-   * call) waits until it answers and makes the call again, rather than fail.
+   * {@code call} with its requests retried; while the registry is down (or when it goes down during
+   * the call) waits until it answers and makes the call again, rather than fail.
    */
   public <T> T callWhenAvailable(String caller, RegistryClient client, Supplier<T> call) {
     RegistryRetry.Attempts attempts = newAttempts(caller);

@@ -1,8 +1,6 @@
 package dev.mirrorseed.resilience;
 
 import dev.mirrorseed.registry.RegistryException;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
@@ -11,23 +9,30 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Retries registry calls that may succeed if tried again (I/O errors, 408, 429, 5xx, bodies included:
- * they are re-read from their files) after a {@link Backoff}; a refusal (400/401/403/404) or a TLS
- * failure fails at once, because asking again cannot help.
+ * Retries what may succeed if tried again (I/O errors, 408, 429, 5xx) after a {@link Backoff}; a
+ * refusal (400/401/403/404) or a TLS failure fails at once, because asking again cannot help. Each
+ * request is retried on its own where it can be sent again as it is ({@link RegistryExchanges}); a blob
+ * upload whose body failed starts over ({@link Attempts#restartable}), looking first whether it landed.
+ * Retrying request by request keeps an operation of several requests from failing as often as the sum
+ * of their failures: through a registry that fails a third of requests, an upload (HEAD, POST, PUT)
+ * would fail 70 % of its tries as a whole.
  */
 public final class RegistryRetry {
-  private final RetryConfig config;
+  private final RetryConfig exchanges;
+  private final RetryConfig uploads;
 
   public RegistryRetry(int maxAttempts, Duration firstBackoff) {
     this(maxAttempts, firstBackoff, ResiliencePolicy.DEFAULT_MAX_BACKOFF, ResiliencePolicy.DEFAULT_MAX_RETRY_AFTER);
   }
 
   public RegistryRetry(int maxAttempts, Duration firstBackoff, Duration maxBackoff, Duration maxRetryAfter) {
-    this.config = RetryConfig.custom()
+    Backoff backoff = new Backoff(firstBackoff, maxBackoff, maxRetryAfter);
+    this.exchanges = RetryConfig.custom()
         .maxAttempts(maxAttempts)
-        .intervalBiFunction(new Backoff(firstBackoff, maxBackoff, maxRetryAfter))
+        .intervalBiFunction(backoff)
         .retryOnException(RegistryRetry::isRetriable)
         .build();
+    this.uploads = RetryConfig.from(exchanges).retryOnException(BrokenUpload.class::isInstance).build();
   }
 
   public static RegistryRetry of(ResiliencePolicy policy) {
@@ -47,37 +52,48 @@ public final class RegistryRetry {
     return failure instanceof RegistryException registryError && registryError.retriable();
   }
 
-  /** Counts the retries made while pushing one image, for its result event. */
+  /** A new count of the retries made for one piece of work (an image's push, say). */
   public Attempts newAttemptCounter() {
-    return new Attempts(Retry.of("registry", config), null, failure -> {});
+    return newAttemptCounter(failure -> {});
   }
 
-  /** As above, each try also passing {@code breaker}; {@code onRetry} hears of each failure retried. */
-  Attempts newAttemptCounter(CircuitBreaker breaker, Consumer<Throwable> onRetry) {
-    return new Attempts(Retry.of("registry", config), breaker, onRetry);
+  /** As above; {@code onRetry} hears of each failure that is retried. */
+  Attempts newAttemptCounter(Consumer<Throwable> onRetry) {
+    return new Attempts(this, onRetry);
   }
 
   /**
-   * Runs calls under the retry policy (and the circuit breaker, when there is one) and counts the
-   * retries; calls may run on several threads at once.
+   * The retries of one piece of work. Registry calls made inside {@link #call} on a thread count here,
+   * whichever client exchange retried them; several threads may make calls at once.
    */
   public static final class Attempts {
-    private final Retry retry;
-    private final CircuitBreaker breaker;
+    private static final ThreadLocal<Attempts> CURRENT = new ThreadLocal<>();
+
+    private final Retry exchanges;
+    private final Retry uploads;
     private final AtomicInteger retries = new AtomicInteger();
 
-    private Attempts(Retry retry, CircuitBreaker breaker, Consumer<Throwable> onRetry) {
-      this.retry = retry;
-      this.breaker = breaker;
-      retry.getEventPublisher().onRetry(event -> {
-        retries.incrementAndGet();
-        onRetry.accept(event.getLastThrowable());
-      });
+    private Attempts(RegistryRetry policy, Consumer<Throwable> onRetry) {
+      this.exchanges = Retry.of("registry", policy.exchanges);
+      this.uploads = Retry.of("upload", policy.uploads);
+      for (Retry retry : new Retry[] {exchanges, uploads}) {
+        retry.getEventPublisher().onRetry(event -> {
+          retries.incrementAndGet();
+          onRetry.accept(event.getLastThrowable() instanceof BrokenUpload broken
+              ? broken.getCause() : event.getLastThrowable());
+        });
+      }
     }
 
+    /** Makes registry calls whose retries count here (and have the caller's name in metrics). */
     public <T> T call(Supplier<T> call) {
-      // The breaker inside the retry: each try is judged, and a refused one reaches no registry.
-      return retry.executeSupplier(breaker == null ? call : CircuitBreaker.decorateSupplier(breaker, call));
+      Attempts outer = CURRENT.get();
+      CURRENT.set(this);
+      try {
+        return call.get();
+      } finally {
+        CURRENT.set(outer);
+      }
     }
 
     public void run(Runnable call) {
@@ -88,12 +104,33 @@ public final class RegistryRetry {
     }
 
     /**
+     * A blob upload, made again from the start when a body it sent failed on the way: {@code upload}
+     * must look first whether an earlier try landed after all. Its other requests retry on their own.
+     */
+    public <T> T restartable(Supplier<T> upload) {
+      try {
+        return call(() -> uploads.executeSupplier(upload));
+      } catch (BrokenUpload tooOften) {
+        throw tooOften.getCause();
+      }
+    }
+
+    /** The retry for the exchanges of the calls this thread makes inside {@link #call}, if any. */
+    static Attempts current() {
+      return CURRENT.get();
+    }
+
+    <T> T retryExchange(Supplier<T> exchange) {
+      return exchanges.executeSupplier(exchange);
+    }
+
+    /**
      * The push is made again after the registry came back from an outage that ended it with
-     * {@code failure}. A try the breaker refused was never sent (the failure before it was counted);
-     * a call that ran out of tries was, and the new push retries it.
+     * {@code failure}: a call that ran out of tries was sent and failed, and now it is tried again. A
+     * call the breaker refused was never sent (the failure before it was counted already).
      */
     public void resumedAfter(Throwable failure) {
-      if (!(failure instanceof CallNotPermittedException)) {
+      if (failure instanceof RegistryException) {
         retries.incrementAndGet();
       }
     }

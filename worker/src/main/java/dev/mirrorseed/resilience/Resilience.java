@@ -2,7 +2,7 @@ package dev.mirrorseed.resilience;
 
 import dev.mirrorseed.metrics.RegistryMetrics;
 import dev.mirrorseed.registry.RegistryClient;
-import dev.mirrorseed.registry.RegistryPacer;
+import dev.mirrorseed.registry.ExchangePolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Map;
@@ -34,9 +34,9 @@ public final class Resilience {
         key -> RegistryResilience.of(key, policy, new RegistryMetrics(meters, key)));
   }
 
-  /** For {@code new RegistryClients(access, resilience::pacer)}. */
-  public RegistryPacer pacer(String hostPort) {
-    return forRegistry(hostPort).pacer();
+  /** For {@code new RegistryClients(access, resilience::exchanges)}. */
+  public ExchangePolicy exchanges(String hostPort) {
+    return forRegistry(hostPort).exchanges();
   }
 
   /** A verifier's read: retried, and waiting out an outage of the registry instead of failing. */

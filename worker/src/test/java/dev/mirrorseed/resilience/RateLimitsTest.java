@@ -60,7 +60,7 @@ class RateLimitsTest {
     Descriptor blob = new Descriptor(MediaTypes.OCI_LAYER_TAR, Digest.of(content), content.length);
 
     try (RegistryClient client = new RegistryClient(RegistryEndpoint.of(hostPort, false), RegistryAccess.defaults(),
-        resilience.pacer())) {
+        resilience.exchanges())) {
       long started = System.nanoTime();
       client.uploadBlob("rate-limits-test/r" + System.nanoTime(), blob, file);
       double seconds = (System.nanoTime() - started) / 1e9;

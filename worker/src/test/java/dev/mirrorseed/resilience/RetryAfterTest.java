@@ -20,9 +20,8 @@ class RetryAfterTest {
 
   @Test
   void waitsTheSecondsRetryAfterAsksFor() {
-    try (ScriptedRegistry registry = new ScriptedRegistry(Answer.of(429, "Retry-After", "2"), present());
-        RegistryClient client = registry.client()) {
-      retry(Duration.ofMinutes(5)).newAttemptCounter().call(() -> client.blobSize("repo", BLOB));
+    try (ScriptedRegistry registry = new ScriptedRegistry(Answer.of(429, "Retry-After", "2"), present())) {
+      headOnce(registry, Duration.ofMinutes(5));
 
       assertThat(registry.requests()).isEqualTo(2);
       assertThat(registry.secondsBetween(0)).isBetween(1.95, 2.9);
@@ -33,9 +32,8 @@ class RetryAfterTest {
   void waitsUntilTheDateRetryAfterNames() {
     // HTTP dates have whole seconds: 3 s ahead, truncated, is between 2 and 3 s from now.
     String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(3));
-    try (ScriptedRegistry registry = new ScriptedRegistry(Answer.of(503, "Retry-After", date), present());
-        RegistryClient client = registry.client()) {
-      retry(Duration.ofMinutes(5)).newAttemptCounter().call(() -> client.blobSize("repo", BLOB));
+    try (ScriptedRegistry registry = new ScriptedRegistry(Answer.of(503, "Retry-After", date), present())) {
+      headOnce(registry, Duration.ofMinutes(5));
 
       assertThat(registry.requests()).isEqualTo(2);
       assertThat(registry.secondsBetween(0)).isBetween(1.9, 3.5);
@@ -44,16 +42,20 @@ class RetryAfterTest {
 
   @Test
   void aRetryAfterBeyondTheCapWaitsOnlyTheCap() {
-    try (ScriptedRegistry registry = new ScriptedRegistry(Answer.of(429, "Retry-After", "3600"), present());
-        RegistryClient client = registry.client()) {
-      retry(Duration.ofSeconds(1)).newAttemptCounter().call(() -> client.blobSize("repo", BLOB));
+    try (ScriptedRegistry registry = new ScriptedRegistry(Answer.of(429, "Retry-After", "3600"), present())) {
+      headOnce(registry, Duration.ofSeconds(1));
 
       assertThat(registry.secondsBetween(0)).isBetween(0.95, 1.9);
     }
   }
 
-  private static RegistryRetry retry(Duration maxRetryAfter) {
-    return new RegistryRetry(3, Duration.ofMillis(1), Duration.ofMillis(1), maxRetryAfter);
+  /** One HEAD of a blob, retried as a push would, the registry's Retry-After obeyed up to {@code cap}. */
+  private static void headOnce(ScriptedRegistry registry, Duration cap) {
+    RegistryResilience resilience = RegistryResilience.retryOnly(registry.hostPort(),
+        new RegistryRetry(3, Duration.ofMillis(1), Duration.ofMillis(1), cap));
+    try (RegistryClient client = registry.client(resilience)) {
+      resilience.newAttempts(RegistryResilience.PUSH).call(() -> client.blobSize("repo", BLOB));
+    }
   }
 
   private static Answer present() {

@@ -2,6 +2,7 @@ package dev.mirrorseed.resilience;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mirrorseed.registry.RegistryAccess;
 import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryEndpoint;
 import java.io.IOException;
@@ -51,9 +52,9 @@ final class ScriptedRegistry implements AutoCloseable {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** A client for it over plain HTTP (it is on loopback). */
-  RegistryClient client() {
-    return new RegistryClient(RegistryEndpoint.of(hostPort(), false));
+  /** A client for it over plain HTTP (it is on loopback), its exchanges made under {@code resilience}. */
+  RegistryClient client(RegistryResilience resilience) {
+    return new RegistryClient(RegistryEndpoint.of(hostPort(), false), RegistryAccess.defaults(), resilience.exchanges());
   }
 
   int requests() {
