@@ -15,7 +15,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -97,12 +96,12 @@ class RegistryRetryTest {
   void aFailedTlsHandshakeIsNotRetried() throws Exception {
     // HTTPS to a server that answers in plain HTTP: the handshake fails as against a wrong certificate.
     try (ServerSocket plainHttp = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"))) {
-      AtomicInteger connections = new AtomicInteger();
       Thread server = new Thread(() -> {
         while (!plainHttp.isClosed()) {
           try (Socket socket = plainHttp.accept()) {
-            connections.incrementAndGet();
             socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // Open until the client gives up: closing first could reach it as a reset, not a TLS failure.
+            socket.getInputStream().readAllBytes();
           } catch (IOException closed) {
             return;
           }
@@ -114,10 +113,12 @@ class RegistryRetryTest {
       RegistryResilience resilience = RegistryResilience.retryOnly(hostPort, RETRY);
       try (RegistryClient client = new RegistryClient(new RegistryEndpoint(hostPort, false), RegistryAccess.defaults(),
           resilience.exchanges())) {
-        assertThatThrownBy(() -> resilience.newAttempts("push").call(() -> client.blobSize("repo", BLOB)))
+        RegistryRetry.Attempts attempts = resilience.newAttempts("push");
+        assertThatThrownBy(() -> attempts.call(() -> client.blobSize("repo", BLOB)))
             .isInstanceOf(RegistryException.class).hasMessageContaining("TLS");
+        // Counted by our retry, not by connections: the JDK's client sometimes connects twice itself.
+        assertThat(attempts.count()).isEqualTo(1);
       }
-      assertThat(connections).hasValue(1);
     }
   }
 
