@@ -1,9 +1,9 @@
 package dev.mirrorseed.resilience;
 
 import dev.mirrorseed.metrics.RegistryMetrics;
+import dev.mirrorseed.registry.ExchangePolicy;
 import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryException;
-import dev.mirrorseed.registry.ExchangePolicy;
 import dev.mirrorseed.registry.RegistryUnreachableException;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -13,9 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * The resilience of one registry in this process, shared by every thread that talks to it: the retry
- * policy, the circuit breaker ({@link RegistryHealth}), the request and bandwidth limits, the last
- * three applied by its {@link RegistryClient} to each exchange ({@link #exchanges()}), and the
- * bulkhead bounding concurrent blob uploads.
+ * policy, the circuit breaker ({@link RegistryHealth}) and the request and bandwidth limits, which its
+ * {@link RegistryClient} applies to every exchange ({@link #exchanges()}), and the bulkhead bounding
+ * concurrent blob uploads.
  */
 public final class RegistryResilience {
   /** Callers named in retry metrics. */
