@@ -9,9 +9,11 @@ import dev.mirrorseed.plan.PlanOptions;
 import dev.mirrorseed.produce.RunPublisher;
 import dev.mirrorseed.reference.MirrorTarget;
 import dev.mirrorseed.registry.RegistryClients;
+import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
 import dev.mirrorseed.work.WorkerPool;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,6 +57,10 @@ final class PushCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registryOptions;
 
+  @Mixin ResilienceOptions resilienceOptions;
+
+  @Mixin MetricsOptions metricsOptions;
+
   @Option(names = "--dry-run",
       description = "Read and stage the bundle, print the plan (images, targets, blobs, bytes); push nothing.")
   boolean dryRun;
@@ -74,10 +80,13 @@ final class PushCommand implements Callable<Integer> {
       return dryRun(source, staging, target, options, out);
     }
     long started = System.nanoTime();
-    try (RegistryClients registries = new RegistryClients(
-        registryOptions.access(spec.commandLine().getErr(), stdin))) {
+    CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    Resilience resilience = new Resilience(resilienceOptions.policy(), meters);
+    try (MetricsEndpoint metrics = metricsOptions.open(meters, out);
+        RegistryClients registries = new RegistryClients(
+            registryOptions.access(spec.commandLine().getErr(), stdin), resilience::exchanges)) {
       // Fail in seconds on a wrong mirror address or credentials, before any staging or Kafka work.
-      registries.forRegistry(target.registry()).ping();
+      resilience.forRegistry(target.registry()).firstContact(registries.forRegistry(target.registry()));
 
       // The bundle is read while Kafka starts and the workers join their group; images found before
       // the run can be published wait in a HeldPlan.
@@ -87,7 +96,7 @@ final class PushCommand implements Callable<Integer> {
       HeldPlan held = new HeldPlan();
       CompletableFuture<Pipeline> pipeline = broker.thenApply(embedded -> Pipeline.start(
           kafka.on(embedded == null ? kafka.bootstrapServers : embedded.bootstrapServers()),
-          workerCount, registries, staging, held, out));
+          workerCount, registries, resilience, staging, held, out));
       pipeline.whenComplete((ready, failure) -> {
         if (failure != null) {
           held.fail(failure.getCause() instanceof RuntimeException cause ? cause : new CompletionException(failure));
@@ -127,13 +136,13 @@ final class PushCommand implements Callable<Integer> {
    */
   private record Pipeline(WorkerPool pool, RunVerifier verifier, String runId,
       Map<TopicPartition, Long> from, RunPublisher publisher) implements AutoCloseable {
-    static Pipeline start(KafkaSettings kafka, int workers, RegistryClients registries, Path staging, HeldPlan held,
-        PrintWriter out) {
+    static Pipeline start(KafkaSettings kafka, int workers, RegistryClients registries, Resilience resilience,
+        Path staging, HeldPlan held, PrintWriter out) {
       TopicSetup.ensureTopics(kafka);
-      WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries);
+      WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries, resilience);
       pool.start();
       try {
-        RunVerifier verifier = new RunVerifier(kafka, registries, OutcomeLine.printer(out));
+        RunVerifier verifier = new RunVerifier(kafka, registries, resilience::read, OutcomeLine.printer(out));
         String runId = RunIds.next();
         Map<TopicPartition, Long> from = verifier.currentPositions();
         RunPublisher publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString());

@@ -3,8 +3,10 @@ package dev.mirrorseed.cli;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.TopicSetup;
 import dev.mirrorseed.registry.RegistryClients;
+import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -38,6 +40,10 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registryOptions;
 
+  @Mixin ResilienceOptions resilienceOptions;
+
+  @Mixin MetricsOptions metricsOptions;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -47,9 +53,12 @@ final class VerifyCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--report needs --run: the verify service records each run on "
           + settings.topics().audit() + " instead");
     }
-    try (RegistryClients registries = new RegistryClients(registryOptions.access(err, System.in))) {
+    CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    Resilience resilience = new Resilience(resilienceOptions.policy(), meters);
+    try (MetricsEndpoint metrics = metricsOptions.open(meters, err);
+        RegistryClients registries = new RegistryClients(registryOptions.access(err, System.in), resilience::exchanges)) {
       TopicSetup.ensureTopics(settings);
-      RunVerifier verifier = new RunVerifier(settings, registries, OutcomeLine.printer(out));
+      RunVerifier verifier = new RunVerifier(settings, registries, resilience::read, OutcomeLine.printer(out));
       if (runId != null) {
         err.printf("verifying run %s from the start of %s and %s%n", runId, settings.topics().results(),
             settings.topics().audit());

@@ -3,8 +3,10 @@ package dev.mirrorseed.cli;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.TopicSetup;
 import dev.mirrorseed.registry.RegistryClients;
+import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.work.PushWorker;
 import dev.mirrorseed.work.WorkerPool;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,17 +36,24 @@ final class WorkCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registryOptions;
 
+  @Mixin ResilienceOptions resilienceOptions;
+
+  @Mixin MetricsOptions metricsOptions;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     KafkaSettings settings = kafka.required();
     int count = workers.count();
     String processId = RunIds.processId();
-    try (RegistryClients registries = new RegistryClients(registryOptions.access(err, System.in));
+    CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    Resilience resilience = new Resilience(resilienceOptions.policy(), meters);
+    try (MetricsEndpoint metrics = metricsOptions.open(meters, err);
+        RegistryClients registries = new RegistryClients(registryOptions.access(err, System.in), resilience::exchanges);
         StopSignals stop = StopSignals.install()) {
       TopicSetup.ensureTopics(settings);
       Throwable crash;
-      try (WorkerPool pool = new WorkerPool(settings, count, processId, registries)) {
+      try (WorkerPool pool = new WorkerPool(settings, count, processId, registries, resilience)) {
         pool.start();
         err.printf("%s: %d workers in group %s on %s, taking requests from %s; stop with SIGTERM or Ctrl-C%n",
             processId, count, settings.topics().workerGroup(), settings.bootstrapServers(),

@@ -88,6 +88,9 @@ final class BlobUpload {
   private BlobTransfer send(UploadSession session, Descriptor blob, Path file) {
     AtomicLong sent = new AtomicLong();
     LongConsumer counter = bytes -> {
+      // Called as the HTTP client takes each buffer, before it has it: waiting here paces the upload
+      // without holding more than that buffer.
+      client.exchanges().awaitUploadBytes(bytes);
       sent.addAndGet(bytes);
       client.uploadCounter().addAndGet(bytes);
     };
@@ -99,7 +102,7 @@ final class BlobUpload {
           .header("Content-Type", "application/octet-stream")
           .PUT(new CountingBodyPublisher(body(file, blob.size()), counter))
           .build();
-      client.send(put, 201);
+      client.sendOnce(put, 201);
     }
     return BlobTransfer.uploaded(sent.get());
   }

@@ -37,7 +37,8 @@ final class ChunkedUpload {
           .timeout(RegistryClient.EXCHANGE_TIMEOUT)
           .PUT(BodyPublishers.noBody())
           .build();
-      client.send(commit, 201);
+      // Not resent as it is: if the first one landed and its answer was lost, the session is gone.
+      client.sendOnce(commit, 201);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read blob file " + file + ": " + e.getMessage(), e);
     }
@@ -51,7 +52,7 @@ final class ChunkedUpload {
         .header("Content-Range", start + "-" + end)
         .method("PATCH", new CountingBodyPublisher(FileRegion.publisher(channel, start, length), sent))
         .build();
-    HttpResponse<byte[]> response = client.send(patch, 202);
+    HttpResponse<byte[]> response = client.sendOnce(patch, 202);
     checkRange(patch, response, end);
     return at.next(client.endpoint(), response);
   }

@@ -24,6 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RegistryClient implements AutoCloseable {
   /** Bound on every exchange whose body is small; blob uploads get more, scaled by size. */
   static final Duration EXCHANGE_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * An upload slower than this times out (its timeout grows with its size at this rate): a bandwidth
+   * limit shared by concurrent uploads must leave each at least this much.
+   */
+  public static final long SLOWEST_UPLOAD_BYTES_PER_SECOND = BlobUpload.SLOWEST_UPLOAD_BYTES_PER_SECOND;
   static final String USER_AGENT = "mirrorseed";
   private static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.ACCEPTED_MANIFESTS);
 
@@ -31,6 +36,7 @@ public final class RegistryClient implements AutoCloseable {
   private final RegistryPaths paths;
   private final Transport transport;
   private final long chunkBytes;
+  private final ExchangePolicy exchanges;
   private final AtomicLong bytesUploaded = new AtomicLong();
 
   /** Anonymous, system trust, no proxy: see {@link #RegistryClient(RegistryEndpoint, RegistryAccess)}. */
@@ -40,7 +46,12 @@ public final class RegistryClient implements AutoCloseable {
 
   /** One HTTP client for this registry, reached as {@code access} says; connections are reused. */
   public RegistryClient(RegistryEndpoint endpoint, RegistryAccess access) {
-    this(endpoint, Transports.forRegistry(endpoint, access), access.chunkBytes());
+    this(endpoint, access, ExchangePolicy.DIRECT);
+  }
+
+  /** As above, each exchange made under {@code exchanges} (limits, retries of what may be resent). */
+  public RegistryClient(RegistryEndpoint endpoint, RegistryAccess access, ExchangePolicy exchanges) {
+    this(endpoint, Transports.forRegistry(endpoint, access), access.chunkBytes(), exchanges);
   }
 
   RegistryClient(RegistryEndpoint endpoint, Transport transport) {
@@ -48,10 +59,15 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   RegistryClient(RegistryEndpoint endpoint, Transport transport, long chunkBytes) {
+    this(endpoint, transport, chunkBytes, ExchangePolicy.DIRECT);
+  }
+
+  RegistryClient(RegistryEndpoint endpoint, Transport transport, long chunkBytes, ExchangePolicy exchanges) {
     this.endpoint = endpoint;
     this.paths = new RegistryPaths(endpoint);
     this.transport = transport;
     this.chunkBytes = chunkBytes;
+    this.exchanges = exchanges;
   }
 
   /**
@@ -149,11 +165,28 @@ public final class RegistryClient implements AutoCloseable {
     return bytesUploaded;
   }
 
+  ExchangePolicy exchanges() {
+    return exchanges;
+  }
+
   /**
-   * The choke point every request passes: sends through the transport and turns I/O failures and
-   * any status outside {@code accepted} into a {@link RegistryException}.
+   * The choke point every request passes: sends through the transport under the exchange policy and
+   * turns I/O failures and any status outside {@code accepted} into a {@link RegistryException}. The
+   * request may be sent again as it is; for one that may not, see {@link #sendOnce}.
    */
   HttpResponse<byte[]> send(HttpRequest request, int... accepted) {
+    return exchanges.exchange(request, true, () -> exchange(request, accepted));
+  }
+
+  /**
+   * As {@link #send}, for a request never to be sent again as it is: a blob body into an upload
+   * session, which the registry may hold part of after a failure. Its upload starts over instead.
+   */
+  HttpResponse<byte[]> sendOnce(HttpRequest request, int... accepted) {
+    return exchanges.exchange(request, false, () -> exchange(request, accepted));
+  }
+
+  private HttpResponse<byte[]> exchange(HttpRequest request, int... accepted) {
     HttpResponse<byte[]> response;
     try {
       response = transport.send(request);

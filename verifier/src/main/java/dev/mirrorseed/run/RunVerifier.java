@@ -13,6 +13,7 @@ import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.KafkaUnavailableException;
 import dev.mirrorseed.registry.RegistryClients;
 import dev.mirrorseed.verify.ImageVerifier;
+import dev.mirrorseed.verify.RegistryReads;
 import dev.mirrorseed.verify.Verdict;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,11 +47,19 @@ public final class RunVerifier {
 
   private final KafkaSettings settings;
   private final RegistryClients registries;
+  private final RegistryReads reads;
   private final Consumer<ImageOutcome> onVerdict;
 
   public RunVerifier(KafkaSettings settings, RegistryClients registries, Consumer<ImageOutcome> onVerdict) {
+    this(settings, registries, RegistryReads.DIRECT, onVerdict);
+  }
+
+  /** A verifier making its registry reads through {@code reads}: retried, waiting out outages. */
+  public RunVerifier(KafkaSettings settings, RegistryClients registries, RegistryReads reads,
+      Consumer<ImageOutcome> onVerdict) {
     this.settings = settings;
     this.registries = registries;
+    this.reads = reads;
     this.onVerdict = onVerdict;
   }
 
@@ -174,7 +183,7 @@ public final class RunVerifier {
           null, ImageOutcome.Status.FAILED, 0, problems);
     } else {
       ImagePushed pushed = (ImagePushed) result;
-      Verdict verdict = new ImageVerifier(registries.forRegistry(image.targetRegistry())).verify(image);
+      Verdict verdict = new ImageVerifier(registries.forRegistry(image.targetRegistry()), reads).verify(image);
       verdictEvent = verdict.verified()
           ? new ImageVerified(result.runId(), Instant.now(), image, verdict.observedDigest(),
               verdict.blobsChecked(), pushed.bytesUploaded())

@@ -18,9 +18,16 @@ import java.util.OptionalLong;
  */
 public final class ImageVerifier {
   private final RegistryClient registry;
+  private final RegistryReads reads;
 
   public ImageVerifier(RegistryClient registry) {
+    this(registry, RegistryReads.DIRECT);
+  }
+
+  /** A verifier making each registry read through {@code reads} (e.g. with retries). */
+  public ImageVerifier(RegistryClient registry, RegistryReads reads) {
     this.registry = registry;
+    this.reads = reads;
   }
 
   public Verdict verify(ImageSpec image) {
@@ -37,7 +44,7 @@ public final class ImageVerifier {
     int checked = 0;
     for (Descriptor blob : image.blobs()) {
       checked++;
-      OptionalLong size = registry.blobSize(repository, blob.digest());
+      OptionalLong size = reads.read(registry, () -> registry.blobSize(repository, blob.digest()));
       if (size.isEmpty()) {
         problems.add("blob " + blob.digest() + " is missing from " + repository);
       } else if (size.getAsLong() != blob.size()) {
@@ -53,7 +60,7 @@ public final class ImageVerifier {
     String ref = repository + (reference.startsWith("sha256:") ? "@" : ":") + reference;
     FetchedManifest manifest;
     try {
-      manifest = registry.getManifest(repository, reference);
+      manifest = reads.read(registry, () -> registry.getManifest(repository, reference));
     } catch (RegistryException e) {
       if (e.statusCode() == 404) {
         problems.add(ref + " is not on the registry");

@@ -12,10 +12,12 @@ import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.oci.MediaTypes;
 import dev.mirrorseed.plan.BundlePlan;
 import dev.mirrorseed.plan.BundlePlanner;
+import dev.mirrorseed.push.BlobLedger;
 import dev.mirrorseed.push.ImagePusher;
 import dev.mirrorseed.reference.MirrorTarget;
 import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryEndpoint;
+import dev.mirrorseed.resilience.RegistryResilience;
 import dev.mirrorseed.resilience.RegistryRetry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,8 +109,9 @@ class ImageVerifierTest {
   }
 
   private void push(ImageSpec image) {
-    new ImagePusher(registry, RegistryRetry.defaults())
-        .push(new PushRequest("test-run", Instant.now(), image, plan.staging().toString()));
+    // A healthy registry: the pusher needs no retries, so its client is not made through them.
+    new ImagePusher(registry, RegistryResilience.retryOnly(registry.endpoint().hostPort(), RegistryRetry.defaults()),
+        new BlobLedger()).push(new PushRequest("test-run", Instant.now(), image, plan.staging().toString()));
   }
 
   private Path staged(Digest digest) {

@@ -5,6 +5,8 @@ import dev.mirrorseed.events.PushRequest;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.registry.RegistryClient;
+import dev.mirrorseed.resilience.RegistryHealth;
+import dev.mirrorseed.resilience.RegistryResilience;
 import dev.mirrorseed.resilience.RegistryRetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,32 +18,75 @@ import java.util.OptionalLong;
 
 /**
  * Pushes one image the way a registry expects it: blobs first (skipping those already there, mounting
- * those another repository holds), then each child manifest of an index by digest, then the top
- * manifest under every tag, all byte-for-byte from the staging store. Every registry call goes through
- * {@link RegistryRetry}.
+ * those another repository holds, uploading the rest side by side), then each child manifest of an
+ * index by digest, then the top manifest under every tag, all byte-for-byte from the staging store.
+ * Every registry call goes through the registry's {@link RegistryResilience}: retries, its circuit
+ * breaker, and for uploads its bulkhead.
  */
 public final class ImagePusher implements ImagePush {
   private final RegistryClient registry;
-  private final RegistryRetry retry;
+  private final RegistryResilience resilience;
   private final BlobLedger ledger;
 
-  /** A pusher with a ledger of its own: it mounts only what it pushed itself. */
-  public ImagePusher(RegistryClient registry, RegistryRetry retry) {
-    this(registry, retry, new BlobLedger());
-  }
-
-  /** {@code ledger} is shared by every pusher of this process to the same registry. */
-  public ImagePusher(RegistryClient registry, RegistryRetry retry, BlobLedger ledger) {
+  /**
+   * {@code resilience} and {@code ledger} are shared by every pusher of this process to the same
+   * registry, whose client makes its exchanges under {@code resilience.exchanges()}.
+   */
+  public ImagePusher(RegistryClient registry, RegistryResilience resilience, BlobLedger ledger) {
     this.registry = registry;
-    this.retry = retry;
+    this.resilience = resilience;
     this.ledger = ledger;
+    resilience.metrics().uploadBytes(registry, RegistryClient::bytesUploaded);
   }
 
+  /** A new count of one image's tries, to give to {@link #push(PushRequest, RegistryRetry.Attempts)}. */
+  public RegistryRetry.Attempts newAttempts() {
+    return resilience.newAttempts(RegistryResilience.PUSH);
+  }
+
+  /**
+   * Pushes the image unless the registry is down: then waits until it answers, and pushes again what
+   * the outage broke off, rather than report a failure the registry's restart would have fixed.
+   * Measures the push, the wait included.
+   */
+  public PushOutcome pushWhenAvailable(PushRequest request, RegistryRetry.Attempts attempts) {
+    long started = System.nanoTime();
+    RegistryHealth health = resilience.health();
+    while (true) {
+      health.awaitAvailable(registry::ping);
+      try {
+        PushOutcome outcome = push(request, attempts);
+        resilience.metrics().imagePushed(outcome, System.nanoTime() - started);
+        return outcome;
+      } catch (RuntimeException e) {
+        if (!health.shouldWaitOut(e)) {
+          resilience.metrics().imageFailed(System.nanoTime() - started);
+          throw e;
+        }
+        attempts.resumedAfter(e);
+      }
+    }
+  }
+
+  /**
+   * The whole push as a worker runs it: waits out registry outages, and fails with a
+   * {@link PushFailure} that says how many tries it took.
+   */
+  @Override
   public PushOutcome push(PushRequest request) {
+    RegistryRetry.Attempts attempts = newAttempts();
+    try {
+      return pushWhenAvailable(request, attempts);
+    } catch (RuntimeException e) {
+      throw new PushFailure(e, attempts.count());
+    }
+  }
+
+  /** One try at the whole image; {@code attempts} counts the retries of its registry calls. */
+  public PushOutcome push(PushRequest request, RegistryRetry.Attempts attempts) {
     ImageSpec image = request.image();
     Path staging = Path.of(request.staging());
     String repository = image.targetRepository();
-    RegistryRetry.Attempts attempts = retry.newAttemptCounter();
     List<Descriptor> missing = new ArrayList<>();
     for (Descriptor blob : image.blobs()) {
       OptionalLong present = attempts.call(() -> registry.blobSize(repository, blob.digest()));
@@ -52,7 +97,7 @@ public final class ImagePusher implements ImagePush {
         missing.add(blob);
       }
     }
-    BlobSender.Sent sent = new BlobSender(registry, ledger, attempts, repository, staging).send(missing);
+    BlobSender.Sent sent = new BlobSender(registry, ledger, resilience, attempts, repository, staging).send(missing);
     for (Descriptor child : image.childManifests()) {
       putManifest(attempts, staging, repository, child, child.digest().toString());
     }

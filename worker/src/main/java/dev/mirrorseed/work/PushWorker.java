@@ -7,6 +7,7 @@ import dev.mirrorseed.events.PushRequest;
 import dev.mirrorseed.events.PushResult;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.push.ImagePush;
+import dev.mirrorseed.push.PushFailure;
 import dev.mirrorseed.push.PushOutcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -239,10 +240,11 @@ public final class PushWorker implements Runnable {
           outcome.attempts(), millis, workerId);
     } catch (RuntimeException e) {
       long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-      FailureKind kind = FailureKind.of(e);
+      FailureKind kind = FailureKind.of(e instanceof PushFailure failure ? failure.failure() : e);
+      int attempts = e instanceof PushFailure failure ? failure.attempts() : 1;
       log.warn("failed {}: {}", request.image().targetRef(), kind.message());
       return new ImageFailed(request.runId(), Instant.now(), request.image(), kind.code(),
-          kind.message(), 1, millis, workerId);
+          kind.message(), attempts, millis, workerId);
     }
   }
 }

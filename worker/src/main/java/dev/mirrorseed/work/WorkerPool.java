@@ -4,7 +4,7 @@ import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.push.BlobLedger;
 import dev.mirrorseed.push.ImagePusher;
 import dev.mirrorseed.registry.RegistryClients;
-import dev.mirrorseed.resilience.RegistryRetry;
+import dev.mirrorseed.resilience.Resilience;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +22,17 @@ public final class WorkerPool implements AutoCloseable {
   private final AtomicReference<Throwable> crash = new AtomicReference<>();
 
   public WorkerPool(KafkaSettings settings, int size, String processId, RegistryClients registries) {
-    RegistryRetry retry = RegistryRetry.defaults();
+    this(settings, size, processId, registries, Resilience.defaults());
+  }
+
+  /** Workers sharing {@code resilience}: one retry policy, breaker, set of limits per registry. */
+  public WorkerPool(KafkaSettings settings, int size, String processId, RegistryClients registries,
+      Resilience resilience) {
     Map<String, BlobLedger> ledgers = new ConcurrentHashMap<>();
     for (int i = 1; i <= size; i++) {
       String workerId = processId + "-w" + i;
       PushWorker worker = new PushWorker(settings, workerId,
-          registry -> new ImagePusher(registries.forRegistry(registry), retry,
+          registry -> new ImagePusher(registries.forRegistry(registry), resilience.forRegistry(registry),
               ledgers.computeIfAbsent(registry, key -> new BlobLedger())));
       Thread thread = new Thread(worker, workerId);
       thread.setUncaughtExceptionHandler((t, e) -> crash.compareAndSet(null, e));

@@ -9,8 +9,10 @@ import dev.mirrorseed.events.PushRequest;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.oci.MediaTypes;
+import dev.mirrorseed.registry.RegistryAccess;
 import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryEndpoint;
+import dev.mirrorseed.resilience.RegistryResilience;
 import dev.mirrorseed.resilience.RegistryRetry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -40,6 +42,7 @@ class FailedCommitTest {
 
   @TempDir Path staging;
   private HttpServer server;
+  private RegistryResilience resilience;
   private RegistryClient client;
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Long> stored = new ConcurrentHashMap<>();
@@ -51,7 +54,9 @@ class FailedCommitTest {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
     server.createContext("/v2/repo/", this::answer);
     server.start();
-    client = new RegistryClient(RegistryEndpoint.of("127.0.0.1:" + server.getAddress().getPort(), false));
+    String hostPort = "127.0.0.1:" + server.getAddress().getPort();
+    resilience = RegistryResilience.retryOnly(hostPort, new RegistryRetry(3, Duration.ofMillis(1)));
+    client = new RegistryClient(RegistryEndpoint.of(hostPort, false), RegistryAccess.defaults(), resilience.exchanges());
   }
 
   @AfterEach
@@ -84,7 +89,7 @@ class FailedCommitTest {
   }
 
   private ImagePusher pusher() {
-    return new ImagePusher(client, new RegistryRetry(3, Duration.ofMillis(1)));
+    return new ImagePusher(client, resilience, new BlobLedger());
   }
 
   /** The blob requests after the first HEAD, as "METHOD [status]"; the image's one blob is the layer. */

@@ -12,8 +12,10 @@ import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.plan.BundlePlan;
 import dev.mirrorseed.plan.BundlePlanner;
 import dev.mirrorseed.reference.MirrorTarget;
+import dev.mirrorseed.registry.RegistryAccess;
 import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryEndpoint;
+import dev.mirrorseed.resilience.RegistryResilience;
 import dev.mirrorseed.resilience.RegistryRetry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Pushes generated images into a real distribution registry, each test under its own namespace. */
 class ImagePusherTest {
   @TempDir Path dir;
+  private RegistryResilience resilience;
   private RegistryClient registry;
   private ImagePusher pusher;
   private BundlePlan plan;
@@ -42,8 +45,9 @@ class ImagePusherTest {
   @BeforeEach
   void planABundle() {
     String hostPort = RegistryServer.shared().hostPort();
-    registry = new RegistryClient(RegistryEndpoint.of(hostPort, false));
-    pusher = new ImagePusher(registry, RegistryRetry.defaults());
+    resilience = RegistryResilience.retryOnly(hostPort, RegistryRetry.defaults());
+    registry = new RegistryClient(RegistryEndpoint.of(hostPort, false), RegistryAccess.defaults(), resilience.exchanges());
+    pusher = new ImagePusher(registry, resilience, new BlobLedger());
     Path layout = BundleGenerator.generate(BundleSpec.of(2, 3_000_000).withMultiArch(true), dir.resolve("bundle")).layout();
     String namespace = "pusher-" + UUID.randomUUID().toString().substring(0, 8);
     plan = BundlePlanner.stageAndPlan(layout, dir.resolve("staging"), new MirrorTarget(hostPort, namespace));
@@ -111,7 +115,7 @@ class ImagePusherTest {
     try {
       outcomes = threads.invokeAll(List.of(first, second).stream().map(image -> (Callable<PushOutcome>) () -> {
         together.await();
-        return new ImagePusher(registry, RegistryRetry.defaults(), ledger).push(request(image));
+        return new ImagePusher(registry, resilience, ledger).push(request(image));
       }).toList());
     } finally {
       threads.shutdown();
