@@ -142,9 +142,10 @@ class ImagePusherTest {
     Files.delete(plan.staging().resolve("blobs/sha256").resolve(layer.digest().hex()));
 
     assertThatThrownBy(() -> pusher.push(request(image)))
-        .isInstanceOf(PushException.class)
+        .isInstanceOf(PushFailure.class)
         .hasMessageContaining(layer.digest().toString())
-        .hasMessageContaining("missing from the staging store");
+        .hasMessageContaining("missing from the staging store")
+        .cause().isInstanceOf(PushException.class);
   }
 
   private PushRequest request(ImageSpec image) {
