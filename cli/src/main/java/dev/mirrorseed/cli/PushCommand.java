@@ -12,6 +12,7 @@ import dev.mirrorseed.registry.RegistryClients;
 import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
+import dev.mirrorseed.verify.Depth;
 import dev.mirrorseed.work.WorkerPool;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.InputStream;
@@ -142,7 +143,7 @@ final class PushCommand implements Callable<Integer> {
       WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries, resilience);
       pool.start();
       try {
-        RunVerifier verifier = new RunVerifier(kafka, registries, resilience::read, OutcomeLine.printer(out));
+        RunVerifier verifier = new RunVerifier(kafka, registries, resilience::read, Depth.SIZES, OutcomeLine.printer(out));
         String runId = RunIds.next();
         Map<TopicPartition, Long> from = verifier.currentPositions();
         RunPublisher publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString());

@@ -6,6 +6,7 @@ import dev.mirrorseed.registry.RegistryClients;
 import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
+import dev.mirrorseed.verify.Depth;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,7 +59,7 @@ final class VerifyCommand implements Callable<Integer> {
     try (MetricsEndpoint metrics = metricsOptions.open(meters, err);
         RegistryClients registries = new RegistryClients(registryOptions.access(err, System.in), resilience::exchanges)) {
       TopicSetup.ensureTopics(settings);
-      RunVerifier verifier = new RunVerifier(settings, registries, resilience::read, OutcomeLine.printer(out));
+      RunVerifier verifier = new RunVerifier(settings, registries, resilience::read, Depth.SIZES, OutcomeLine.printer(out));
       if (runId != null) {
         err.printf("verifying run %s from the start of %s and %s%n", runId, settings.topics().results(),
             settings.topics().audit());
