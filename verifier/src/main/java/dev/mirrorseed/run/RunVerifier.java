@@ -58,7 +58,8 @@ public final class RunVerifier {
 
   /**
    * A verifier making its registry reads through {@code reads} (retried, waiting out outages), looking
-   * at blobs as deep as {@code depth} says.
+   * at blobs as deep as {@code depth} says; {@code onVerdict} hears of each verdict once it is on the
+   * audit topic.
    */
   public RunVerifier(KafkaSettings settings, RegistryClients registries, RegistryReads reads, Depth depth,
       Consumer<ImageOutcome> onVerdict) {
@@ -176,7 +177,8 @@ public final class RunVerifier {
     }
   }
 
-  private ImageOutcome judge(PushResult result, Producer<String, MirrorEvent> audit) {
+  /** Checks the image on the registry and writes the verdict to the audit topic before it counts. */
+  private ImageOutcome judge(PushResult result, Producer<String, MirrorEvent> audit) throws InterruptedException {
     ImageSpec image = result.image();
     MirrorEvent verdictEvent;
     ImageOutcome outcome;
@@ -196,7 +198,14 @@ public final class RunVerifier {
           : new VerificationFailed(result.runId(), Instant.now(), image, verdict.observedDigest(),
               verdict.problems(), verdict.mismatches(), pushed.bytesUploaded());
     }
-    audit.send(new ProducerRecord<>(settings.topics().audit(), result.runId(), verdictEvent));
+    try {
+      // Waited for: a verdict the audit trail lacks must not count, nor complete its run.
+      audit.send(new ProducerRecord<>(settings.topics().audit(), result.runId(), verdictEvent)).get();
+    } catch (ExecutionException e) {
+      throw KafkaUnavailableException.notWritten(settings.bootstrapServers(),
+          "the verdict on " + image.targetRef() + " of run " + result.runId() + " to " + settings.topics().audit(),
+          e.getCause());
+    }
     return outcome;
   }
 
