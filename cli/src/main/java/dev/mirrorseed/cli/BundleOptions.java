@@ -5,9 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The bundle and how to read it, the same flags on push and produce. */
+/**
+ * The bundle and how to read it, the same flags on push, produce and verify. {@code --source} is
+ * checked by {@link #existingSource()}, not by picocli, because verify runs without it too.
+ */
 final class BundleOptions {
-  @Option(names = "--source", required = true, paramLabel = "PATH",
+  @Option(names = "--source", paramLabel = "PATH",
       description = "The bundle: a directory or a .tar, .tar.gz, .tar.xz or .tar.zst (told by content) of OCI"
           + " layouts and/or docker-save archives, at the top or nested one archive per image.")
   Path source;
@@ -26,6 +29,9 @@ final class BundleOptions {
 
   /** The source, once it is known to exist. */
   Path existingSource() {
+    if (source == null) {
+      throw new IllegalArgumentException("--source is required: give the bundle's path (a directory or an archive)");
+    }
     if (!Files.exists(source)) {
       throw new IllegalArgumentException("--source " + source + " does not exist: give the bundle's path");
     }

@@ -41,8 +41,8 @@ final class ProduceCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    MirrorTarget target = mirror.resolve(null, err);
     Path source = bundle.existingSource();
+    MirrorTarget target = mirror.resolve(null, err);
     KafkaSettings settings = kafka.required();
     Path stagingDir = bundle.stagingFor(staging);
     if (stagingDir == null) {

@@ -12,6 +12,7 @@ import dev.mirrorseed.registry.RegistryClients;
 import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
+import dev.mirrorseed.verify.Depth;
 import dev.mirrorseed.work.WorkerPool;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.InputStream;
@@ -47,6 +48,8 @@ final class PushCommand implements Callable<Integer> {
 
   @Mixin RunReport report;
 
+  @Mixin DeepOption deep;
+
   @Option(names = "--workspace", paramLabel = "DIR", defaultValue = "mirrorseed-workspace",
       description = "Where the staging store and the embedded Kafka broker live (default: ${DEFAULT-VALUE}).")
   Path workspace;
@@ -71,8 +74,8 @@ final class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    MirrorTarget target = mirror.resolve(registryOptions, out);
     Path source = bundle.existingSource();
+    MirrorTarget target = mirror.resolve(registryOptions, out);
     int workerCount = workers.count();
     PlanOptions options = bundle.planOptions();
     Path staging = bundle.stagingFor(workspace.resolve("staging"));
@@ -96,7 +99,7 @@ final class PushCommand implements Callable<Integer> {
       HeldPlan held = new HeldPlan();
       CompletableFuture<Pipeline> pipeline = broker.thenApply(embedded -> Pipeline.start(
           kafka.on(embedded == null ? kafka.bootstrapServers : embedded.bootstrapServers()),
-          workerCount, registries, resilience, staging, held, out));
+          workerCount, registries, resilience, deep.depth(), staging, held, out));
       pipeline.whenComplete((ready, failure) -> {
         if (failure != null) {
           held.fail(failure.getCause() instanceof RuntimeException cause ? cause : new CompletionException(failure));
@@ -137,12 +140,12 @@ final class PushCommand implements Callable<Integer> {
   private record Pipeline(WorkerPool pool, RunVerifier verifier, String runId,
       Map<TopicPartition, Long> from, RunPublisher publisher) implements AutoCloseable {
     static Pipeline start(KafkaSettings kafka, int workers, RegistryClients registries, Resilience resilience,
-        Path staging, HeldPlan held, PrintWriter out) {
+        Depth depth, Path staging, HeldPlan held, PrintWriter out) {
       TopicSetup.ensureTopics(kafka);
       WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries, resilience);
       pool.start();
       try {
-        RunVerifier verifier = new RunVerifier(kafka, registries, resilience::read, OutcomeLine.printer(out));
+        RunVerifier verifier = new RunVerifier(kafka, registries, resilience::read, depth, OutcomeLine.printer(out));
         String runId = RunIds.next();
         Map<TopicPartition, Long> from = verifier.currentPositions();
         RunPublisher publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString());

@@ -2,6 +2,7 @@ package dev.mirrorseed.cli;
 
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.TopicSetup;
+import dev.mirrorseed.reference.MirrorTarget;
 import dev.mirrorseed.registry.RegistryClients;
 import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
@@ -9,30 +10,52 @@ import dev.mirrorseed.run.RunVerifier;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mirrorseed verify}: the verifier alone. With {@code --run} it waits for that run's every
- * verdict, reading the topics from their start, and ends as push does: a line per image, the counts,
- * the report, exit 0 only if every image is verified. Without it, it verifies every run as its results
- * arrive, completing each with RunCompleted on the audit topic, until SIGTERM or SIGINT.
+ * {@code mirrorseed verify}: the verifier alone. With {@code --source} it checks the mirror against a
+ * bundle directly, without Kafka and without pushing: a line per image, the counts, exit 0 only if every
+ * image is there as the bundle holds it. With {@code --run} it waits for that run's every verdict,
+ * reading the topics from their start, and ends as push does. With neither, it verifies every run as its
+ * results arrive, completing each with RunCompleted on the audit topic, until SIGTERM or SIGINT.
  */
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    description = "Verify on the mirror what the workers pushed: one run (--run), or every run as a service.")
+    description = "Verify the mirror: against a bundle (--source), one run the workers pushed (--run), or every"
+        + " run as a service.")
 final class VerifyCommand implements Callable<Integer> {
+  /** Flags that only mean something when checking against a bundle. */
+  private static final List<String> SOURCE_FLAGS = List.of(
+      "--private-registry", "--cluster-config", "--workspace", "--max-blob-size", "--compress");
+  /** Flags that only mean something on Kafka. */
+  private static final List<String> KAFKA_FLAGS = List.of("--run", "--bootstrap-servers", "--topic-prefix");
+
   @Spec CommandSpec spec;
 
   @Option(names = "--run", paramLabel = "ID",
       description = "The run to verify (produce prints its id); exit 0 once every image is verified, 1 if any"
-          + " failed. Without it: verify every run until SIGTERM or SIGINT.")
+          + " failed. Without it and --source: verify every run until SIGTERM or SIGINT.")
   String runId;
+
+  @Mixin BundleOptions bundle;
+
+  @Mixin MirrorOptions mirror;
+
+  @Option(names = "--workspace", paramLabel = "DIR", defaultValue = "mirrorseed-workspace",
+      description = "With --source: where an archive's blobs are staged to be read (a layout directory is read"
+          + " in place) (default: ${DEFAULT-VALUE}).")
+  Path workspace;
+
+  @Mixin DeepOption deep;
 
   @Mixin RunReport report;
 
@@ -46,9 +69,47 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    ParseResult given = spec.commandLine().getParseResult();
+    if (bundle.source != null) {
+      refuse(given, KAFKA_FLAGS, "--source checks the mirror against the bundle directly, without Kafka");
+      return againstBundle();
+    }
+    refuse(given, SOURCE_FLAGS, "they go with --source BUNDLE; a run already names its mirror");
+    if (kafka.bootstrapServers == null) {
+      throw new IllegalArgumentException("give --source BUNDLE to check the mirror against a bundle, or"
+          + " --bootstrap-servers (with --run ID for one run) to verify what the workers pushed");
+    }
+    return onKafka(kafka.required());
+  }
+
+  /** {@code --source}: read the bundle as push would and check each image on the mirror as it is found. */
+  private int againstBundle() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    KafkaSettings settings = kafka.required();
+    Path source = bundle.existingSource();
+    MirrorTarget target = mirror.resolve(registryOptions, err);
+    Path staging = bundle.stagingFor(workspace.resolve("staging"));
+    CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    Resilience resilience = new Resilience(resilienceOptions.policy(), meters);
+    try (MetricsEndpoint metrics = metricsOptions.open(meters, err);
+        RegistryClients registries = new RegistryClients(registryOptions.access(err, System.in), resilience::exchanges);
+        SourceVerification check = new SourceVerification(registries, resilience::read, deep.depth(),
+            OutcomeLine.checkPrinter(out))) {
+      // Fail in seconds on a wrong mirror address or credentials, before reading a large bundle.
+      resilience.forRegistry(target.registry()).firstContact(registries.forRegistry(target.registry()));
+      err.printf("checking %s against %s%s%n", target, source,
+          deep.deep ? ", downloading every blob" : ", blobs by HEAD and size");
+      err.flush();
+      BundleRead read = BundleRead.of(source, staging, target, bundle.planOptions(), check, err);
+      int status = report.finish(new RunSummary(null, 0, check.await()), RunReport::checkedCounts, out);
+      read.rethrowIfUnreadable();
+      return status;
+    }
+  }
+
+  private int onKafka(KafkaSettings settings) throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     if (runId == null && report.file != null) {
       throw new IllegalArgumentException("--report needs --run: the verify service records each run on "
           + settings.topics().audit() + " instead");
@@ -58,7 +119,8 @@ final class VerifyCommand implements Callable<Integer> {
     try (MetricsEndpoint metrics = metricsOptions.open(meters, err);
         RegistryClients registries = new RegistryClients(registryOptions.access(err, System.in), resilience::exchanges)) {
       TopicSetup.ensureTopics(settings);
-      RunVerifier verifier = new RunVerifier(settings, registries, resilience::read, OutcomeLine.printer(out));
+      RunVerifier verifier = new RunVerifier(settings, registries, resilience::read, deep.depth(),
+          OutcomeLine.printer(out));
       if (runId != null) {
         err.printf("verifying run %s from the start of %s and %s%n", runId, settings.topics().results(),
             settings.topics().audit());
@@ -75,6 +137,14 @@ final class VerifyCommand implements Callable<Integer> {
         });
       }
       return ExitCode.OK.code;
+    }
+  }
+
+  private static void refuse(ParseResult given, List<String> flags, String why) {
+    for (String flag : flags) {
+      if (given.hasMatchedOption(flag)) {
+        throw new IllegalArgumentException("verify: " + flag + " does not go here: " + why);
+      }
     }
   }
 }

@@ -77,4 +77,21 @@ class CliErrorsTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--private-registry");
   }
+
+  @Test
+  void verifyTellsABundleCheckFromARunCheck(@TempDir Path work) {
+    CliRun both = CliRun.of("verify", "--source", work.toString(), "--private-registry", "127.0.0.1:5000",
+        "--run", "some-run");
+    CliRun mirrorWithoutBundle = CliRun.of("verify", "--private-registry", "127.0.0.1:5000", "--run", "some-run");
+    CliRun neither = CliRun.of("verify");
+
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err().strip()).isEqualTo("mirrorseed: verify: --run does not go here: --source checks the mirror"
+        + " against the bundle directly, without Kafka");
+    assertThat(mirrorWithoutBundle.exitCode()).isEqualTo(2);
+    assertThat(mirrorWithoutBundle.err()).contains("--private-registry does not go here: they go with --source");
+    assertThat(neither.exitCode()).isEqualTo(2);
+    assertThat(neither.err()).contains("give --source BUNDLE to check the mirror against a bundle, or"
+        + " --bootstrap-servers");
+  }
 }

@@ -22,9 +22,13 @@ public final class MediaTypes {
   private static final Set<String> INDEXES = Set.of(OCI_INDEX, DOCKER_MANIFEST_LIST);
   private static final Set<String> IMAGE_MANIFESTS = Set.of(OCI_MANIFEST, DOCKER_MANIFEST);
 
-  /** What a client sends in {@code Accept} to get any manifest back exactly as it was pushed. */
-  public static final List<String> ACCEPTED_MANIFESTS =
-      List.of(OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST);
+  /**
+   * What a client sends in {@code Accept} to get any manifest back exactly as it was pushed: a registry
+   * answers 404 for a stored type it was not told is accepted, or converts it. Schema 1 is never pushed,
+   * but a tag moved to such a manifest must read as moved, not as missing.
+   */
+  public static final List<String> ACCEPTED_MANIFESTS = List.of(OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST,
+      DOCKER_MANIFEST, DOCKER_SCHEMA1_SIGNED_MANIFEST, DOCKER_SCHEMA1_MANIFEST);
 
   private MediaTypes() {}
 

@@ -9,6 +9,7 @@ import dev.mirrorseed.registry.auth.WwwAuthenticate;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,20 +46,21 @@ final class AuthTransport implements Transport {
   }
 
   @Override
-  public HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+  public HttpResponse<byte[]> send(HttpRequest request, BodyHandler<byte[]> body)
+      throws IOException, InterruptedException {
     String repository = Scope.repositoryOf(request.uri().getRawPath()).orElse("");
     String sent = upFront(request, repository);
-    HttpResponse<byte[]> response = inner.send(authorized(request, sent));
+    HttpResponse<byte[]> response = inner.send(authorized(request, sent), body);
     if (response.statusCode() != 401) {
       return response;
     }
     List<Challenge> challenges = WwwAuthenticate.parse(response.headers().allValues("WWW-Authenticate"));
     Optional<Challenge> bearer = challenges.stream().filter(c -> c.is("bearer")).findFirst();
     if (bearer.isPresent()) {
-      return withToken(request, repository, bearer.get(), sent);
+      return withToken(request, body, repository, bearer.get(), sent);
     }
     if (challenges.stream().anyMatch(c -> c.is("basic"))) {
-      return withBasic(request, sent);
+      return withBasic(request, body, sent);
     }
     return response; // no challenge we can answer: RegistryErrors explains the 401
   }
@@ -91,13 +93,14 @@ final class AuthTransport implements Transport {
     return tokens.token(scopes, null, wanted -> known.fetch(inner, endpoint, wanted, credential())).authorization();
   }
 
-  private HttpResponse<byte[]> withBasic(HttpRequest request, String sent) throws IOException, InterruptedException {
+  private HttpResponse<byte[]> withBasic(HttpRequest request, BodyHandler<byte[]> body, String sent)
+      throws IOException, InterruptedException {
     Credential user = credential().orElseThrow(() -> AuthErrors.credentialsNeeded(endpoint, request));
     String authorization = user.basicAuthorization();
     if (authorization.equals(sent)) {
       throw AuthErrors.credentialsRefused(endpoint, user.username());
     }
-    HttpResponse<byte[]> response = inner.send(authorized(request, authorization));
+    HttpResponse<byte[]> response = inner.send(authorized(request, authorization), body);
     if (response.statusCode() == 401) {
       throw AuthErrors.credentialsRefused(endpoint, user.username());
     }
@@ -105,8 +108,8 @@ final class AuthTransport implements Transport {
     return response;
   }
 
-  private HttpResponse<byte[]> withToken(HttpRequest request, String repository, Challenge challenge, String sent)
-      throws IOException, InterruptedException {
+  private HttpResponse<byte[]> withToken(HttpRequest request, BodyHandler<byte[]> body, String repository,
+      Challenge challenge, String sent) throws IOException, InterruptedException {
     TokenRealm current = TokenRealm.of(endpoint, challenge);
     realm = current;
     Set<Scope> asked = challenge.param("scope").map(Scope::parseAll).orElse(Set.of());
@@ -118,11 +121,11 @@ final class AuthTransport implements Transport {
     TokenCache.Fetch fetch = wanted -> current.fetch(inner, endpoint, wanted, credential());
     String refused = sent != null && sent.startsWith("Bearer ") ? sent.substring("Bearer ".length()) : null;
     BearerToken token = tokens.token(scopes, refused, fetch);
-    HttpResponse<byte[]> response = inner.send(authorized(request, token.authorization()));
+    HttpResponse<byte[]> response = inner.send(authorized(request, token.authorization()), body);
     if (response.statusCode() == 401 && refused == null) {
       // One renewal: a token can expire between issue and use (clock skew, a slow request).
       token = tokens.token(scopes, token.value(), fetch);
-      response = inner.send(authorized(request, token.authorization()));
+      response = inner.send(authorized(request, token.authorization()), body);
     }
     if (response.statusCode() == 401) {
       Optional<Challenge> last = WwwAuthenticate.parse(response.headers().allValues("WWW-Authenticate")).stream()

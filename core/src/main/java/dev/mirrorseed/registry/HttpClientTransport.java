@@ -64,10 +64,11 @@ final class HttpClientTransport implements Transport {
   }
 
   @Override
-  public HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+  public HttpResponse<byte[]> send(HttpRequest request, HttpResponse.BodyHandler<byte[]> body)
+      throws IOException, InterruptedException {
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      response = http.send(request, body);
     } catch (IOException e) {
       throw belowHttp(e);
     }

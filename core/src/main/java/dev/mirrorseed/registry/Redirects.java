@@ -24,9 +24,10 @@ final class Redirects implements Transport {
   }
 
   @Override
-  public HttpResponse<byte[]> send(HttpRequest request) throws IOException, InterruptedException {
+  public HttpResponse<byte[]> send(HttpRequest request, HttpResponse.BodyHandler<byte[]> body)
+      throws IOException, InterruptedException {
     HttpRequest current = request;
-    HttpResponse<byte[]> response = inner.send(current);
+    HttpResponse<byte[]> response = inner.send(current, body);
     boolean read = request.method().equals("GET") || request.method().equals("HEAD");
     for (int hop = 0; read && hop < MAX_REDIRECTS && REDIRECTS.contains(response.statusCode()); hop++) {
       String location = response.headers().firstValue("Location").orElse(null);
@@ -38,7 +39,7 @@ final class Redirects implements Transport {
       current = HttpRequest.newBuilder(current, (name, value) -> sameOrigin || !name.equalsIgnoreCase("Authorization"))
           .uri(next)
           .build();
-      response = inner.send(current);
+      response = inner.send(current, body);
     }
     return response;
   }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -88,6 +89,25 @@ public final class RegistryClient implements AutoCloseable {
     return response.statusCode() == 404
         ? OptionalLong.empty()
         : response.headers().firstValueAsLong("Content-Length");
+  }
+
+  /**
+   * {@code GET}s a blob and hashes its bytes as they arrive, keeping none, so memory stays flat
+   * whatever its size. A redirect to storage elsewhere is followed without our credentials.
+   * {@code blob}'s size only sets how long the download may take.
+   *
+   * @return the sha256 and length of what the registry served; empty when the repository lacks the blob (404)
+   */
+  public Optional<FetchedBlob> fetchBlob(String repository, Descriptor blob) {
+    HttpRequest get = request(paths.blob(repository, blob.digest()))
+        .timeout(BlobUpload.timeoutFor(blob.size()))
+        .GET()
+        .build();
+    return exchanges.exchange(get, true, () -> {
+      BlobHashing body = new BlobHashing();
+      HttpResponse<byte[]> response = exchange(get, body, 200, 404);
+      return response.statusCode() == 404 ? Optional.empty() : Optional.of(body.fetched());
+    });
   }
 
   /**
@@ -175,7 +195,7 @@ public final class RegistryClient implements AutoCloseable {
    * request may be sent again as it is; for one that may not, see {@link #sendOnce}.
    */
   HttpResponse<byte[]> send(HttpRequest request, int... accepted) {
-    return exchanges.exchange(request, true, () -> exchange(request, accepted));
+    return exchanges.exchange(request, true, () -> exchange(request, BodyHandlers.ofByteArray(), accepted));
   }
 
   /**
@@ -183,13 +203,13 @@ public final class RegistryClient implements AutoCloseable {
    * session, which the registry may hold part of after a failure. Its upload starts over instead.
    */
   HttpResponse<byte[]> sendOnce(HttpRequest request, int... accepted) {
-    return exchanges.exchange(request, false, () -> exchange(request, accepted));
+    return exchanges.exchange(request, false, () -> exchange(request, BodyHandlers.ofByteArray(), accepted));
   }
 
-  private HttpResponse<byte[]> exchange(HttpRequest request, int... accepted) {
+  private HttpResponse<byte[]> exchange(HttpRequest request, HttpResponse.BodyHandler<byte[]> body, int... accepted) {
     HttpResponse<byte[]> response;
     try {
-      response = transport.send(request);
+      response = transport.send(request, body);
     } catch (IOException e) {
       throw RegistryErrors.fromIOException(endpoint, request, e);
     } catch (InterruptedException e) {

@@ -38,12 +38,38 @@ class EventJsonTest {
         new ImageFailed("r", Instant.EPOCH, IMAGE, ErrorCode.REJECTED, "no", 1, 3, "w1"),
         new RunPlanned("r", Instant.EPOCH, "/b", "sha256:00", "127.0.0.1:5000/ns", 1, 1, 99),
         new ImageVerified("r", Instant.EPOCH, IMAGE, MANIFEST.digest(), 1, 99),
-        new VerificationFailed("r", Instant.EPOCH, IMAGE, null, List.of("missing"), 0),
+        new VerificationFailed("r", Instant.EPOCH, IMAGE, null, List.of("missing"), List.of(), 0),
         new RunCompleted("r", Instant.EPOCH, 1, 1, 1, 0));
 
     for (MirrorEvent event : events) {
       assertThat(EventJson.read(EventJson.write(event))).isEqualTo(event);
     }
+  }
+
+  @Test
+  void aFailedVerificationCarriesEachMismatchAsData() {
+    Mismatch elsewhere = new Mismatch(Mismatch.Kind.TAG_POINTS_ELSEWHERE, "ns/a/b:1",
+        MANIFEST.digest().toString(), Digest.of("other".getBytes()).toString());
+    Mismatch size = new Mismatch(Mismatch.Kind.BLOB_WRONG_SIZE, "ns/a/b@" + Digest.of("l".getBytes()), "99", "98");
+    VerificationFailed failed = new VerificationFailed("r", Instant.EPOCH, IMAGE, Digest.of("other".getBytes()),
+        List.of(elsewhere.describe(), size.describe()), List.of(elsewhere, size), 0);
+
+    byte[] json = EventJson.write(failed);
+
+    assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"kind\":\"BLOB_WRONG_SIZE\"",
+        "\"reference\":\"ns/a/b@" + Digest.of("l".getBytes()) + "\"", "\"expected\":\"99\"", "\"observed\":\"98\"");
+    assertThat(EventJson.read(json)).isEqualTo(failed);
+  }
+
+  @Test
+  void aFailedVerificationWrittenBeforeMismatchesExistedReadsWithNone() {
+    byte[] json = ("{\"schema\":\"VerificationFailed/v1\",\"runId\":\"r\",\"at\":\"1970-01-01T00:00:00Z\","
+        + "\"problems\":[\"push failed: no\"],\"bytesUploaded\":0}").getBytes();
+
+    VerificationFailed failed = (VerificationFailed) EventJson.read(json);
+
+    assertThat(failed.mismatches()).isEmpty();
+    assertThat(failed.problems()).containsExactly("push failed: no");
   }
 
   @Test

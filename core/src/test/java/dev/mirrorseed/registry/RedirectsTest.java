@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mirrorseed.oci.Descriptor;
+import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.oci.MediaTypes;
 import dev.mirrorseed.registry.auth.Credential;
 import dev.mirrorseed.registry.auth.CredentialSource;
@@ -50,6 +52,10 @@ class RedirectsTest {
         exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + storage.getAddress().getPort()
             + "/bucket/object?X-Signature=abc");
         respond(exchange, 307, "");
+      } else if (exchange.getRequestURI().getPath().contains("/blobs/")) {
+        exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + storage.getAddress().getPort()
+            + "/bucket/blob?X-Signature=abc");
+        respond(exchange, 307, "");
       } else if (exchange.getRequestURI().getPath().endsWith("/manifests/moved")) {
         exchange.getResponseHeaders().add("Location", "/v2/repo/manifests/here");
         respond(exchange, 307, "");
@@ -75,6 +81,15 @@ class RedirectsTest {
     FetchedManifest manifest = client.getManifest("repo", "elsewhere");
 
     assertThat(new String(manifest.bytes(), StandardCharsets.UTF_8)).isEqualTo(MANIFEST);
+    assertThat(authorizationSeenByStorage).containsExactly("null");
+  }
+
+  @Test
+  void aBlobFetchedFromStorageElsewhereIsHashedThereWithoutTheRegistrysCredentials() {
+    byte[] served = MANIFEST.getBytes(StandardCharsets.UTF_8);
+    Descriptor blob = new Descriptor(MediaTypes.OCI_LAYER_TAR, Digest.of(served), served.length);
+
+    assertThat(client.fetchBlob("repo", blob)).hasValue(new FetchedBlob(Digest.of(served), served.length));
     assertThat(authorizationSeenByStorage).containsExactly("null");
   }
 

@@ -67,6 +67,34 @@ class RegistryClientTest {
   }
 
   @Test
+  void fetchHashesTheBytesTheRegistryServes() throws IOException {
+    TestBlob blob = blob("layer.tar", "a layer to read back".getBytes(StandardCharsets.UTF_8));
+    client.uploadBlob(repository, blob.descriptor(), blob.file());
+
+    assertThat(client.fetchBlob(repository, blob.descriptor()))
+        .hasValue(new FetchedBlob(blob.descriptor().digest(), blob.descriptor().size()));
+  }
+
+  @Test
+  void fetchOfAMissingBlobIsEmpty() {
+    Descriptor absent = new Descriptor(MediaTypes.OCI_LAYER_TAR,
+        Digest.of(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8)), 36);
+
+    assertThat(client.fetchBlob(repository, absent)).isEmpty();
+  }
+
+  @Test
+  void fetchesLargeBlobInConstantMemory() throws Exception {
+    TestBlob blob = TestBlob.random(dir.resolve("large.bin"), 64 * MIB, 7);
+    client.uploadBlob(repository, blob.descriptor(), blob.file());
+
+    // In a JVM whose whole heap is smaller than the blob, reading it into memory cannot work.
+    String fetched = LargeFetch.runWithHeap(SMALL_HEAP, RegistryServer.shared().hostPort(), repository, blob);
+
+    assertThat(fetched).isEqualTo(blob.descriptor().digest() + " " + 64 * MIB);
+  }
+
+  @Test
   void headReportsMissingBlobAsEmpty() {
     Digest absent = Digest.of(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
 

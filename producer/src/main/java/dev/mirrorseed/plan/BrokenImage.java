@@ -1,5 +1,6 @@
 package dev.mirrorseed.plan;
 
+import dev.mirrorseed.events.ImageSpec;
 import java.util.List;
 
 /**
@@ -14,5 +15,10 @@ public record BrokenImage(
     String sourceRef, String targetRegistry, String targetRepository, List<String> tags, String reason) {
   public BrokenImage {
     tags = List.copyOf(tags);
+  }
+
+  /** The image as far as it could be read: where it goes, without a manifest or blobs. */
+  public ImageSpec image() {
+    return new ImageSpec(sourceRef, targetRegistry, targetRepository, tags, null, List.of(), List.of());
   }
 }

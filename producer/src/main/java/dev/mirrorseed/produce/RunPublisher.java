@@ -53,8 +53,7 @@ public final class RunPublisher implements PlanListener, AutoCloseable {
 
   @Override
   public void imageBroken(BrokenImage broken) {
-    ImageSpec image = new ImageSpec(broken.sourceRef(), broken.targetRegistry(), broken.targetRepository(),
-        broken.tags(), null, List.of(), List.of());
+    ImageSpec image = broken.image();
     send(settings.topics().results(), image.targetKey(), new ImageFailed(runId, Instant.now(), image,
         ErrorCode.BAD_INPUT, broken.reason(), 0, 0, ImageFailed.PRODUCER));
   }

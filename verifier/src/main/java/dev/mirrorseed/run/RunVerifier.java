@@ -12,6 +12,7 @@ import dev.mirrorseed.events.VerificationFailed;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.KafkaUnavailableException;
 import dev.mirrorseed.registry.RegistryClients;
+import dev.mirrorseed.verify.Depth;
 import dev.mirrorseed.verify.ImageVerifier;
 import dev.mirrorseed.verify.RegistryReads;
 import dev.mirrorseed.verify.Verdict;
@@ -48,18 +49,24 @@ public final class RunVerifier {
   private final KafkaSettings settings;
   private final RegistryClients registries;
   private final RegistryReads reads;
+  private final Depth depth;
   private final Consumer<ImageOutcome> onVerdict;
 
   public RunVerifier(KafkaSettings settings, RegistryClients registries, Consumer<ImageOutcome> onVerdict) {
-    this(settings, registries, RegistryReads.DIRECT, onVerdict);
+    this(settings, registries, RegistryReads.DIRECT, Depth.SIZES, onVerdict);
   }
 
-  /** A verifier making its registry reads through {@code reads}: retried, waiting out outages. */
-  public RunVerifier(KafkaSettings settings, RegistryClients registries, RegistryReads reads,
+  /**
+   * A verifier making its registry reads through {@code reads} (retried, waiting out outages), looking
+   * at blobs as deep as {@code depth} says; {@code onVerdict} hears of each verdict once it is on the
+   * audit topic.
+   */
+  public RunVerifier(KafkaSettings settings, RegistryClients registries, RegistryReads reads, Depth depth,
       Consumer<ImageOutcome> onVerdict) {
     this.settings = settings;
     this.registries = registries;
     this.reads = reads;
+    this.depth = depth;
     this.onVerdict = onVerdict;
   }
 
@@ -170,31 +177,35 @@ public final class RunVerifier {
     }
   }
 
-  private ImageOutcome judge(PushResult result, Producer<String, MirrorEvent> audit) {
-    var image = result.image();
+  /** Checks the image on the registry and writes the verdict to the audit topic before it counts. */
+  private ImageOutcome judge(PushResult result, Producer<String, MirrorEvent> audit) throws InterruptedException {
+    ImageSpec image = result.image();
     MirrorEvent verdictEvent;
     ImageOutcome outcome;
     if (result instanceof ImageFailed failed) {
-      List<String> problems = List.of(failed.workerId().equals(ImageFailed.PRODUCER)
+      outcome = ImageOutcome.failedBefore(image, failed.workerId().equals(ImageFailed.PRODUCER)
           ? "unreadable in the bundle: " + failed.message()
           : "push failed: " + failed.message());
-      verdictEvent = new VerificationFailed(result.runId(), Instant.now(), image, null, problems, 0);
-      outcome = new ImageOutcome(image.sourceRef(), image.targetRef(), image.expectedDigest(),
-          null, ImageOutcome.Status.FAILED, 0, problems);
+      verdictEvent = new VerificationFailed(result.runId(), Instant.now(), image, null, outcome.problems(),
+          List.of(), 0);
     } else {
       ImagePushed pushed = (ImagePushed) result;
-      Verdict verdict = new ImageVerifier(registries.forRegistry(image.targetRegistry()), reads).verify(image);
+      Verdict verdict = new ImageVerifier(registries.forRegistry(image.targetRegistry()), reads, depth).verify(image);
+      outcome = ImageOutcome.of(image, verdict, pushed.bytesUploaded());
       verdictEvent = verdict.verified()
           ? new ImageVerified(result.runId(), Instant.now(), image, verdict.observedDigest(),
               verdict.blobsChecked(), pushed.bytesUploaded())
           : new VerificationFailed(result.runId(), Instant.now(), image, verdict.observedDigest(),
-              verdict.problems(), pushed.bytesUploaded());
-      outcome = new ImageOutcome(image.sourceRef(), image.targetRef(), image.expectedDigest(),
-          verdict.observedDigest(),
-          verdict.verified() ? ImageOutcome.Status.VERIFIED : ImageOutcome.Status.FAILED,
-          pushed.bytesUploaded(), verdict.problems());
+              verdict.problems(), verdict.mismatches(), pushed.bytesUploaded());
     }
-    audit.send(new ProducerRecord<>(settings.topics().audit(), result.runId(), verdictEvent));
+    try {
+      // Waited for: a verdict the audit trail lacks must not count, nor complete its run.
+      audit.send(new ProducerRecord<>(settings.topics().audit(), result.runId(), verdictEvent)).get();
+    } catch (ExecutionException e) {
+      throw KafkaUnavailableException.notWritten(settings.bootstrapServers(),
+          "the verdict on " + image.targetRef() + " of run " + result.runId() + " to " + settings.topics().audit(),
+          e.getCause());
+    }
     return outcome;
   }
 

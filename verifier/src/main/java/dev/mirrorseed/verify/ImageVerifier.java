@@ -1,81 +1,107 @@
 package dev.mirrorseed.verify;
 
 import dev.mirrorseed.events.ImageSpec;
+import dev.mirrorseed.events.Mismatch;
+import dev.mirrorseed.events.Mismatch.Kind;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
+import dev.mirrorseed.registry.FetchedBlob;
 import dev.mirrorseed.registry.FetchedManifest;
 import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Checks on the registry, not on what a worker claimed, that an image is there as the bundle holds it:
  * every tag resolves to manifest bytes whose sha256 is the bundle's digest (and the registry's
- * {@code Docker-Content-Digest} agrees), every child of an index does too, and every blob answers HEAD
- * with its exact size.
+ * {@code Docker-Content-Digest} agrees), every child of an index does too, and every blob of every
+ * child answers HEAD with its exact size; at {@link Depth#CONTENT} every blob's bytes also hash to its
+ * digest. Each difference is a {@link Mismatch}.
  */
 public final class ImageVerifier {
   private final RegistryClient registry;
   private final RegistryReads reads;
+  private final Depth depth;
 
   public ImageVerifier(RegistryClient registry) {
-    this(registry, RegistryReads.DIRECT);
+    this(registry, RegistryReads.DIRECT, Depth.SIZES);
   }
 
   /** A verifier making each registry read through {@code reads} (e.g. with retries). */
-  public ImageVerifier(RegistryClient registry, RegistryReads reads) {
+  public ImageVerifier(RegistryClient registry, RegistryReads reads, Depth depth) {
     this.registry = registry;
     this.reads = reads;
+    this.depth = depth;
   }
 
   public Verdict verify(ImageSpec image) {
-    List<String> problems = new ArrayList<>();
+    List<Mismatch> mismatches = new ArrayList<>();
     String repository = image.targetRepository();
     Digest observed = null;
     for (String tag : image.tags()) {
-      Digest tagDigest = checkManifest(repository, tag, image.manifest().digest(), problems);
+      Digest tagDigest = checkManifest(repository, tag, image.manifest().digest(), mismatches);
       observed = observed == null ? tagDigest : observed;
     }
     for (Descriptor child : image.childManifests()) {
-      checkManifest(repository, child.digest().toString(), child.digest(), problems);
+      checkManifest(repository, child.digest().toString(), child.digest(), mismatches);
     }
-    int checked = 0;
     for (Descriptor blob : image.blobs()) {
-      checked++;
-      OptionalLong size = reads.read(registry, () -> registry.blobSize(repository, blob.digest()));
-      if (size.isEmpty()) {
-        problems.add("blob " + blob.digest() + " is missing from " + repository);
-      } else if (size.getAsLong() != blob.size()) {
-        problems.add("blob " + blob.digest() + " has size " + size.getAsLong()
-            + " on the registry, " + blob.size() + " in the bundle");
-      }
+      checkBlob(repository, blob, mismatches);
     }
-    return new Verdict(observed, problems, checked);
+    return new Verdict(observed, mismatches, image.blobs().size());
   }
 
-  /** Returns the digest the reference resolves to, or null when it does not resolve. */
-  private Digest checkManifest(String repository, String reference, Digest expected, List<String> problems) {
-    String ref = repository + (reference.startsWith("sha256:") ? "@" : ":") + reference;
+  /** Returns the digest of the bytes the reference resolves to, or null when it does not resolve. */
+  private Digest checkManifest(String repository, String reference, Digest expected, List<Mismatch> mismatches) {
+    boolean byDigest = reference.startsWith(Digest.ALGORITHM + ":");
+    String asked = repository + (byDigest ? "@" : ":") + reference;
     FetchedManifest manifest;
     try {
       manifest = reads.read(registry, () -> registry.getManifest(repository, reference));
     } catch (RegistryException e) {
       if (e.statusCode() == 404) {
-        problems.add(ref + " is not on the registry");
+        mismatches.add(new Mismatch(Kind.MANIFEST_MISSING, asked, expected.toString(), null));
         return null;
       }
       throw e;
     }
-    Digest actual = manifest.digest();
-    if (!actual.equals(expected)) {
-      problems.add(ref + " resolves to " + actual + ", expected " + expected);
+    Digest served = manifest.digest();
+    Digest header = manifest.headerDigest();
+    if (header != null && !header.equals(served)) {
+      mismatches.add(new Mismatch(Kind.HEADER_DIGEST_DISAGREES, asked, header.toString(), served.toString()));
     }
-    if (manifest.headerDigest() != null && !manifest.headerDigest().equals(actual)) {
-      problems.add(ref + ": registry says Docker-Content-Digest " + manifest.headerDigest()
-          + " but the bytes it served hash to " + actual);
+    // A registry naming the right digest over other bytes has corrupt storage, which the header
+    // mismatch says; the reference itself does point where it should.
+    if (!served.equals(expected) && !expected.equals(header)) {
+      mismatches.add(new Mismatch(byDigest ? Kind.MANIFEST_CONTENT_DIFFERS : Kind.TAG_POINTS_ELSEWHERE, asked,
+          expected.toString(), served.toString()));
     }
-    return actual;
+    return served;
+  }
+
+  private void checkBlob(String repository, Descriptor blob, List<Mismatch> mismatches) {
+    String asked = repository + "@" + blob.digest();
+    OptionalLong size = reads.read(registry, () -> registry.blobSize(repository, blob.digest()));
+    if (size.isEmpty()) {
+      mismatches.add(new Mismatch(Kind.BLOB_MISSING, asked, blob.digest().toString(), null));
+      return;
+    }
+    if (size.getAsLong() != blob.size()) {
+      mismatches.add(new Mismatch(Kind.BLOB_WRONG_SIZE, asked, Long.toString(blob.size()),
+          Long.toString(size.getAsLong())));
+      return;
+    }
+    if (depth == Depth.CONTENT) {
+      Optional<FetchedBlob> fetched = reads.read(registry, () -> registry.fetchBlob(repository, blob));
+      if (fetched.isEmpty()) {
+        mismatches.add(new Mismatch(Kind.BLOB_MISSING, asked, blob.digest().toString(), null));
+      } else if (!fetched.get().digest().equals(blob.digest())) {
+        mismatches.add(new Mismatch(Kind.BLOB_CONTENT_DIFFERS, asked, blob.digest().toString(),
+            fetched.get().digest().toString()));
+      }
+    }
   }
 }
