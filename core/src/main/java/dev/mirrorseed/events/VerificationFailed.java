@@ -15,7 +15,8 @@ public record VerificationFailed(
     ImageSpec image,
     Digest observedDigest,
     List<String> problems,
-    long bytesUploaded)
+    long bytesUploaded,
+    Writer writer)
     implements MirrorEvent {
   public VerificationFailed {
     problems = List.copyOf(problems);

@@ -5,6 +5,7 @@ import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.PushResult;
 import dev.mirrorseed.events.RunCompleted;
 import dev.mirrorseed.events.RunPlanned;
+import dev.mirrorseed.events.Writer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +52,7 @@ final class RunTracker {
 
   RunCompleted completed() {
     RunSummary summary = summary();
-    return new RunCompleted(runId, Instant.now(), expected, pushed, (int) summary.verified(), (int) summary.failed());
+    return new RunCompleted(runId, Instant.now(), expected, pushed, (int) summary.verified(), (int) summary.failed(),
+        Writer.current());
   }
 }

@@ -9,6 +9,7 @@ import dev.mirrorseed.events.PushResult;
 import dev.mirrorseed.events.RunCompleted;
 import dev.mirrorseed.events.RunPlanned;
 import dev.mirrorseed.events.VerificationFailed;
+import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.KafkaUnavailableException;
 import dev.mirrorseed.registry.RegistryClients;
@@ -178,7 +179,8 @@ public final class RunVerifier {
       List<String> problems = List.of(failed.workerId().equals(ImageFailed.PRODUCER)
           ? "unreadable in the bundle: " + failed.message()
           : "push failed: " + failed.message());
-      verdictEvent = new VerificationFailed(result.runId(), Instant.now(), image, null, problems, 0);
+      verdictEvent = new VerificationFailed(result.runId(), Instant.now(), image, null, problems, 0,
+          Writer.current());
       outcome = new ImageOutcome(image.sourceRef(), image.targetRef(), image.expectedDigest(),
           null, ImageOutcome.Status.FAILED, 0, problems);
     } else {
@@ -186,9 +188,9 @@ public final class RunVerifier {
       Verdict verdict = new ImageVerifier(registries.forRegistry(image.targetRegistry()), reads).verify(image);
       verdictEvent = verdict.verified()
           ? new ImageVerified(result.runId(), Instant.now(), image, verdict.observedDigest(),
-              verdict.blobsChecked(), pushed.bytesUploaded())
+              verdict.blobsChecked(), pushed.bytesUploaded(), Writer.current())
           : new VerificationFailed(result.runId(), Instant.now(), image, verdict.observedDigest(),
-              verdict.problems(), pushed.bytesUploaded());
+              verdict.problems(), pushed.bytesUploaded(), Writer.current());
       outcome = new ImageOutcome(image.sourceRef(), image.targetRef(), image.expectedDigest(),
           verdict.observedDigest(),
           verdict.verified() ? ImageOutcome.Status.VERIFIED : ImageOutcome.Status.FAILED,
