@@ -9,6 +9,7 @@ import dev.mirrorseed.plan.PlanOptions;
 import dev.mirrorseed.produce.RunPublisher;
 import dev.mirrorseed.reference.MirrorTarget;
 import dev.mirrorseed.registry.RegistryClients;
+import dev.mirrorseed.report.Sizes;
 import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;

@@ -17,6 +17,7 @@ final class RunTracker {
   // Keyed by the whole image: a request delivered twice gives the same image and counts once, while
   // two different images claiming one target tag (one of them broken) are both judged.
   private final Map<ImageSpec, ImageOutcome> outcomes = new LinkedHashMap<>();
+  private RunPlanned plan;
   private int expected = -1;
   private int pushed;
 
@@ -25,6 +26,7 @@ final class RunTracker {
   }
 
   void planned(RunPlanned plan) {
+    this.plan = plan;
     expected = plan.images();
   }
 
@@ -47,7 +49,7 @@ final class RunTracker {
   }
 
   RunSummary summary() {
-    return new RunSummary(runId, pushed, List.copyOf(outcomes.values()));
+    return new RunSummary(runId, pushed, List.copyOf(outcomes.values()), plan);
   }
 
   RunCompleted completed() {

@@ -176,13 +176,9 @@ public final class RunVerifier {
     MirrorEvent verdictEvent;
     ImageOutcome outcome;
     if (result instanceof ImageFailed failed) {
-      List<String> problems = List.of(failed.workerId().equals(ImageFailed.PRODUCER)
-          ? "unreadable in the bundle: " + failed.message()
-          : "push failed: " + failed.message());
-      verdictEvent = new VerificationFailed(result.runId(), Instant.now(), image, null, problems, 0,
+      outcome = ImageOutcome.failedPush(failed);
+      verdictEvent = new VerificationFailed(result.runId(), Instant.now(), image, null, outcome.problems(), 0,
           Writer.current());
-      outcome = new ImageOutcome(image.sourceRef(), image.targetRef(), image.expectedDigest(),
-          null, ImageOutcome.Status.FAILED, 0, problems);
     } else {
       ImagePushed pushed = (ImagePushed) result;
       Verdict verdict = new ImageVerifier(registries.forRegistry(image.targetRegistry()), reads).verify(image);
@@ -194,7 +190,7 @@ public final class RunVerifier {
       outcome = new ImageOutcome(image.sourceRef(), image.targetRef(), image.expectedDigest(),
           verdict.observedDigest(),
           verdict.verified() ? ImageOutcome.Status.VERIFIED : ImageOutcome.Status.FAILED,
-          pushed.bytesUploaded(), verdict.problems());
+          pushed.bytesUploaded(), verdict.problems(), PushDetails.of(pushed));
     }
     audit.send(new ProducerRecord<>(settings.topics().audit(), result.runId(), verdictEvent));
     return outcome;
