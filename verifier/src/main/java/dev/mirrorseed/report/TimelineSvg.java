@@ -46,10 +46,10 @@ final class TimelineSvg {
         + " role=\"img\" aria-label=\"pushes per worker over time\">%n", WIDTH, height));
     rows.forEach((worker, row) -> {
       int y = row * ROW_HEIGHT;
-      svg.append(String.format(Locale.ROOT, "<g class=\"worker\" data-worker=\"%s\">"
+      svg.append(String.format(Locale.ROOT, "<g class=\"worker\" data-worker=\"%s\"><title>%s</title>"
           + "<rect class=\"lane\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
-          + "<text class=\"worker-name\" x=\"6\" y=\"%d\"><title>%s</title>%s</text></g>%n",
-          Html.text(worker), y, WIDTH, ROW_HEIGHT, y + ROW_HEIGHT / 2 + 4, Html.text(worker),
+          + "<text class=\"worker-name\" x=\"6\" y=\"%d\">%s</text></g>%n",
+          Html.text(worker), Html.text(worker), y, WIDTH, ROW_HEIGHT, y + ROW_HEIGHT / 2 + 4,
           Html.text(shortened(worker))));
     });
     Axis.ticks(svg, scale, rows.size() * ROW_HEIGHT);
