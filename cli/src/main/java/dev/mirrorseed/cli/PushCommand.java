@@ -109,6 +109,8 @@ final class PushCommand implements Callable<Integer> {
         int status = report.finish(summary, out);
         out.printf("%s uploaded in %.1f s%n", Sizes.human(summary.bytesUploaded()),
             (System.nanoTime() - started) / 1e9);
+        out.printf("run %s: mirrorseed report --run %s %s shows it again%n", summary.runId(), summary.runId(),
+            kafka.reportFlags(workspace));
         read.rethrowIfUnreadable();
         return status;
       } finally {
