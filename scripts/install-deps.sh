@@ -2,9 +2,9 @@
 # Installs what the tests and the demo need beyond Java and Maven: a real registry (Debian's
 # docker-registry, CNCF distribution 2.8), skopeo as an independent client, htpasswd for registry
 # auth tests, curl for readiness checks, openssl for the tests' certificate authority, tinyproxy as
-# a real HTTPS_PROXY, containerd (with ctr) as the client nodes pull through the mirror with. Maps
-# the tests' host names to 127.0.0.1 in /etc/hosts. Idempotent, and silent when everything is
-# already there.
+# a real HTTPS_PROXY, containerd (with ctr) as the client nodes pull through the mirror with, chromium
+# as the browser the HTML report is opened in (headless, offline). Maps the tests' host names to
+# 127.0.0.1 in /etc/hosts. Idempotent, and silent when everything is already there.
 set -euo pipefail
 
 # command -> Debian package providing it
@@ -16,6 +16,7 @@ declare -A PACKAGE_OF=(
   [openssl]=openssl
   [tinyproxy]=tinyproxy
   [containerd]=containerd
+  [chromium]=chromium
 )
 
 # Proxy tests must reach the registry by a name: Go clients (skopeo) and mirrorseed never send

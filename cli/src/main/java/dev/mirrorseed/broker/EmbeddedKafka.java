@@ -99,6 +99,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /** Whether a broker ever ran on {@code dataDir}: a report can be read from it. */
+  public static boolean holdsData(Path dataDir) {
+    return Files.exists(dataDir.resolve(LOG_DIR).resolve(META_PROPERTIES));
+  }
+
   /** host:port for clients' bootstrap.servers. */
   public String bootstrapServers() {
     return bootstrapServers;

@@ -8,6 +8,7 @@ import dev.mirrorseed.plan.PlanListener;
 import dev.mirrorseed.plan.PlanOptions;
 import dev.mirrorseed.produce.RunPublisher;
 import dev.mirrorseed.reference.MirrorTarget;
+import dev.mirrorseed.report.Sizes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 

@@ -3,6 +3,7 @@ package dev.mirrorseed.cli;
 import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.plan.BrokenImage;
 import dev.mirrorseed.plan.PlanListener;
+import dev.mirrorseed.report.Sizes;
 import java.io.PrintWriter;
 
 /** {@code push --dry-run}: prints the plan as the bundle is read, and publishes nothing. */

@@ -1,5 +1,6 @@
 package dev.mirrorseed.cli;
 
+import dev.mirrorseed.report.Sizes;
 import dev.mirrorseed.run.ImageOutcome;
 import java.io.PrintWriter;
 import java.util.function.Consumer;

@@ -9,6 +9,7 @@ import dev.mirrorseed.plan.PlanOptions;
 import dev.mirrorseed.produce.RunPublisher;
 import dev.mirrorseed.reference.MirrorTarget;
 import dev.mirrorseed.registry.RegistryClients;
+import dev.mirrorseed.report.Sizes;
 import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
@@ -111,6 +112,8 @@ final class PushCommand implements Callable<Integer> {
         int status = report.finish(summary, out);
         out.printf("%s uploaded in %.1f s%n", Sizes.human(summary.bytesUploaded()),
             (System.nanoTime() - started) / 1e9);
+        out.printf("run %s: mirrorseed report --run %s %s shows it again%n", summary.runId(), summary.runId(),
+            kafka.reportFlags(workspace));
         read.rethrowIfUnreadable();
         return status;
       } finally {

@@ -1,7 +1,6 @@
 package dev.mirrorseed.cli;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.mirrorseed.events.Writer;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,14 +18,8 @@ final class RunIds {
         + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
   }
 
-  /** {@code host-pid}: which process wrote an event. */
+  /** {@code host-pid}: which process wrote an event (see {@link Writer}). */
   static String processId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "unknown-host";
-    }
-    return host + "-" + ProcessHandle.current().pid();
+    return Writer.current().processId();
   }
 }

@@ -51,7 +51,7 @@ final class SourceVerification implements PlanListener, AutoCloseable {
     outcomes.add(CompletableFuture.supplyAsync(() -> {
       try {
         ImageVerifier verifier = new ImageVerifier(registries.forRegistry(image.targetRegistry()), reads, depth);
-        return announced(ImageOutcome.of(image, verifier.verify(image), 0));
+        return announced(ImageOutcome.of(image, verifier.verify(image), 0, null));
       } catch (RuntimeException e) {
         failure = failure == null ? e : failure;
         throw e;

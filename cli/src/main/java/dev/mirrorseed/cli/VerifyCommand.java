@@ -101,7 +101,7 @@ final class VerifyCommand implements Callable<Integer> {
           deep.deep ? ", downloading every blob" : ", blobs by HEAD and size");
       err.flush();
       BundleRead read = BundleRead.of(source, staging, target, bundle.planOptions(), check, err);
-      int status = report.finish(new RunSummary(null, 0, check.await()), RunReport::checkedCounts, out);
+      int status = report.finish(new RunSummary(null, 0, check.await(), null), RunReport::checkedCounts, out);
       read.rethrowIfUnreadable();
       return status;
     }

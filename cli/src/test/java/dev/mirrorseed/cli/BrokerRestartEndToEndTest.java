@@ -3,7 +3,6 @@ package dev.mirrorseed.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirrorseed.TopicContents;
-import dev.mirrorseed.broker.BrokerMain;
 import dev.mirrorseed.events.ImagePushed;
 import dev.mirrorseed.events.Topics;
 import dev.mirrorseed.fixtures.BundleGenerator;
@@ -11,9 +10,6 @@ import dev.mirrorseed.fixtures.BundleSpec;
 import dev.mirrorseed.fixtures.GeneratedBundle;
 import dev.mirrorseed.fixtures.GeneratedImage;
 import dev.mirrorseed.kafka.KafkaSettings;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,14 +43,14 @@ class BrokerRestartEndToEndTest {
     long started = System.nanoTime();
     GeneratedBundle bundle = BundleGenerator.generate(BundleSpec.of(IMAGES, BUNDLE_BYTES), work.resolve("bundle"));
     Path brokerDir = work.resolve("kafka");
-    int port = freePort();
+    int port = StandaloneBroker.freePort();
     String kafka = "127.0.0.1:" + port;
     Topics topics = Topics.defaults();
     KafkaSettings settings = new KafkaSettings(kafka, topics);
     Mirror mirror = Mirror.fresh("restart");
     String[] kafkaFlags = {"--bootstrap-servers", kafka};
 
-    CliProcess broker = startBroker(work, "broker-1", brokerDir, port);
+    CliProcess broker = StandaloneBroker.start(work, "broker-1", brokerDir, port);
     // One worker thread: the other pushes queue behind the one in flight, so most of the run comes after
     // the restart.
     try (CliProcess worker = CliProcess.start(work, "work", with(kafkaFlags, "work", "--workers", "1"));
@@ -74,7 +70,7 @@ class BrokerRestartEndToEndTest {
         assertThat(pushedAtStop).as("images pushed when the broker was stopped: some, not all")
             .isBetween(1L, IMAGES - 1L);
         Thread.sleep(OUTAGE.toMillis());
-        broker = startBroker(work, "broker-2", brokerDir, port);
+        broker = StandaloneBroker.start(work, "broker-2", brokerDir, port);
         Duration away = Duration.ofNanos(System.nanoTime() - stoppedAt);
 
         assertThat(produce.exitCode(STARTUP)).as(produce.toString()).isZero();
@@ -118,19 +114,6 @@ class BrokerRestartEndToEndTest {
     }
   }
 
-  /** The project's standalone broker in a JVM of its own, so that this test can stop and restart it. */
-  private static CliProcess startBroker(Path work, String name, Path dir, int port) throws InterruptedException {
-    CliProcess broker = CliProcess.startMain(work, name, Map.of(), BrokerMain.class,
-        "--dir", dir.toString(), "--port", Integer.toString(port));
-    try {
-      broker.awaitOut("kafka ready at 127.0.0.1:" + port, STARTUP);
-      return broker;
-    } catch (AssertionError notReady) {
-      broker.close();
-      throw notReady;
-    }
-  }
-
   /** Waits until the worker has committed the result of a request or more; gives how many. */
   private static long awaitSomePushed(String kafka, Topics topics, CliProcess worker) throws Exception {
     long deadline = System.nanoTime() + STARTUP.toNanos();
@@ -144,12 +127,6 @@ class BrokerRestartEndToEndTest {
       }
     }
     throw new AssertionError("work committed no request within " + STARTUP + ": " + worker);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
   }
 
   private static String[] with(String[] kafkaFlags, String... args) {

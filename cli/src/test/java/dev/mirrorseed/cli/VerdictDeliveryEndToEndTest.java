@@ -9,6 +9,7 @@ import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.MirrorEvent;
 import dev.mirrorseed.events.RunCompleted;
 import dev.mirrorseed.events.RunPlanned;
+import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.events.Topics;
 import dev.mirrorseed.fixtures.RegistryServer;
 import dev.mirrorseed.kafka.KafkaSettings;
@@ -48,9 +49,11 @@ class VerdictDeliveryEndToEndTest {
     String runId = "run-" + prefix;
     try (Producer<String, MirrorEvent> producer = new KafkaProducer<>(settings.producer("test-run"))) {
       producer.send(new ProducerRecord<>(settings.topics().results(), image.targetKey(),
-          new ImagePushed(runId, Instant.now(), image, image.expectedDigest(), BLOBS, 0, 0, BLOBS, 1, 1, "w"))).get();
+          new ImagePushed(runId, Instant.now(), image, image.expectedDigest(), BLOBS, 0, 0, BLOBS, 1, 1, "w",
+              Writer.current()))).get();
       producer.send(new ProducerRecord<>(settings.topics().audit(), runId,
-          new RunPlanned(runId, Instant.now(), "/bundle", "sha256:00", registry, 1, BLOBS, BLOBS))).get();
+          new RunPlanned(runId, Instant.now(), "/bundle", "sha256:00", registry, 1, BLOBS, BLOBS,
+              Writer.current()))).get();
     }
 
     CliRun run = CliRun.of("verify", "--run", runId, "--bootstrap-servers", TestKafka.bootstrapServers(),

@@ -10,6 +10,7 @@ import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.MirrorEvent;
 import dev.mirrorseed.events.PushRequest;
 import dev.mirrorseed.events.Topics;
+import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.TopicSetup;
 import dev.mirrorseed.oci.Descriptor;
@@ -125,7 +126,7 @@ class WorkerDeliveryTest {
         List.of(), List.of());
     try (Producer<String, MirrorEvent> producer = new KafkaProducer<>(settings.producer("test"))) {
       producer.send(new ProducerRecord<>(settings.topics().requests(), image.targetKey(),
-          new PushRequest("run-1", Instant.now(), image, "/staging"))).get();
+          new PushRequest("run-1", Instant.now(), image, "/staging", Writer.current()))).get();
     }
   }
 

@@ -14,7 +14,8 @@ public record ImageFailed(
     String message,
     int attempts,
     long durationMillis,
-    String workerId)
+    String workerId,
+    Writer writer)
     implements PushResult {
   /** The {@code workerId} of failures the producer reports for images it could not read. */
   public static final String PRODUCER = "producer";

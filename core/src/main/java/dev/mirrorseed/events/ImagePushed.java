@@ -15,5 +15,6 @@ public record ImagePushed(
     long bytesUploaded,
     int attempts,
     long durationMillis,
-    String workerId)
+    String workerId,
+    Writer writer)
     implements PushResult {}

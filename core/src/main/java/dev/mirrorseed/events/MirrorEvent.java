@@ -6,8 +6,9 @@ import java.time.Instant;
 
 /**
  * Every message mirrorseed writes to Kafka. The JSON property {@code schema} names the record and its
- * version, so a reader can tell what it holds before it knows the Java type. No event carries a secret
- * or blob bytes.
+ * version, so a reader can tell what it holds before it knows the Java type. Every event says which run
+ * it belongs to, when and by which process ({@link Writer}) it was written; results also say after how
+ * many attempts. No event carries a secret or blob bytes.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "schema")
 @JsonSubTypes({
@@ -24,4 +25,7 @@ public sealed interface MirrorEvent
   String runId();
 
   Instant at();
+
+  /** The process that wrote it; null in events written before writers were recorded. */
+  Writer writer();
 }

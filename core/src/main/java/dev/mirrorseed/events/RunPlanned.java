@@ -15,5 +15,6 @@ public record RunPlanned(
     String target,
     int images,
     int uniqueBlobs,
-    long bytes)
+    long bytes,
+    Writer writer)
     implements MirrorEvent {}

@@ -18,7 +18,8 @@ public record VerificationFailed(
     Digest observedDigest,
     List<String> problems,
     List<Mismatch> mismatches,
-    long bytesUploaded)
+    long bytesUploaded,
+    Writer writer)
     implements MirrorEvent {
   public VerificationFailed {
     problems = List.copyOf(problems);

@@ -2,9 +2,11 @@ package dev.mirrorseed.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.oci.MediaTypes;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -17,29 +19,32 @@ class EventJsonTest {
   private static final ImageSpec IMAGE = new ImageSpec("gcr.io/a/b:1", "127.0.0.1:5000", "ns/a/b",
       List.of("1"), MANIFEST, List.of(),
       List.of(new Descriptor(MediaTypes.OCI_LAYER_TAR, Digest.of("l".getBytes()), 99)));
+  private static final Writer WRITER = new Writer("node-7", 4242, "node-7-4242");
 
   @Test
   void pushRequestRoundTripsAndNamesItsSchema() {
-    PushRequest request = new PushRequest("run-1", Instant.parse("2026-11-24T22:00:00Z"), IMAGE, "/staging");
+    PushRequest request = new PushRequest("run-1", Instant.parse("2026-11-24T22:00:00Z"), IMAGE, "/staging",
+        WRITER);
 
     byte[] json = EventJson.write(request);
 
     String text = new String(json, StandardCharsets.UTF_8);
     assertThat(text).contains("\"schema\":\"PushRequest/v1\"")
         .contains("\"digest\":\"" + MANIFEST.digest() + "\"")
-        .contains("\"at\":\"2026-11-24T22:00:00Z\"");
+        .contains("\"at\":\"2026-11-24T22:00:00Z\"")
+        .contains("\"writer\":{\"host\":\"node-7\",\"pid\":4242,\"processId\":\"node-7-4242\"}");
     assertThat(EventJson.read(json)).isEqualTo(request);
   }
 
   @Test
   void everyResultKindRoundTrips() {
     List<MirrorEvent> events = List.of(
-        new ImagePushed("r", Instant.EPOCH, IMAGE, MANIFEST.digest(), 1, 0, 0, 99, 1, 12, "w1"),
-        new ImageFailed("r", Instant.EPOCH, IMAGE, ErrorCode.REJECTED, "no", 1, 3, "w1"),
-        new RunPlanned("r", Instant.EPOCH, "/b", "sha256:00", "127.0.0.1:5000/ns", 1, 1, 99),
-        new ImageVerified("r", Instant.EPOCH, IMAGE, MANIFEST.digest(), 1, 99),
-        new VerificationFailed("r", Instant.EPOCH, IMAGE, null, List.of("missing"), List.of(), 0),
-        new RunCompleted("r", Instant.EPOCH, 1, 1, 1, 0));
+        new ImagePushed("r", Instant.EPOCH, IMAGE, MANIFEST.digest(), 1, 0, 0, 99, 1, 12, "w1", WRITER),
+        new ImageFailed("r", Instant.EPOCH, IMAGE, ErrorCode.REJECTED, "no", 1, 3, "w1", WRITER),
+        new RunPlanned("r", Instant.EPOCH, "/b", "sha256:00", "127.0.0.1:5000/ns", 1, 1, 99, WRITER),
+        new ImageVerified("r", Instant.EPOCH, IMAGE, MANIFEST.digest(), 1, 99, WRITER),
+        new VerificationFailed("r", Instant.EPOCH, IMAGE, null, List.of("missing"), List.of(), 0, WRITER),
+        new RunCompleted("r", Instant.EPOCH, 1, 1, 1, 0, WRITER));
 
     for (MirrorEvent event : events) {
       assertThat(EventJson.read(EventJson.write(event))).isEqualTo(event);
@@ -52,7 +57,7 @@ class EventJsonTest {
         MANIFEST.digest().toString(), Digest.of("other".getBytes()).toString());
     Mismatch size = new Mismatch(Mismatch.Kind.BLOB_WRONG_SIZE, "ns/a/b@" + Digest.of("l".getBytes()), "99", "98");
     VerificationFailed failed = new VerificationFailed("r", Instant.EPOCH, IMAGE, Digest.of("other".getBytes()),
-        List.of(elsewhere.describe(), size.describe()), List.of(elsewhere, size), 0);
+        List.of(elsewhere.describe(), size.describe()), List.of(elsewhere, size), 0, WRITER);
 
     byte[] json = EventJson.write(failed);
 
@@ -77,6 +82,28 @@ class EventJsonTest {
     byte[] json = ("{\"schema\":\"RunCompleted/v1\",\"runId\":\"r\",\"at\":\"1970-01-01T00:00:00Z\","
         + "\"images\":1,\"pushed\":1,\"verified\":1,\"failed\":0,\"addedLater\":true}").getBytes();
 
-    assertThat(EventJson.read(json)).isEqualTo(new RunCompleted("r", Instant.EPOCH, 1, 1, 1, 0));
+    assertThat(EventJson.read(json)).isEqualTo(new RunCompleted("r", Instant.EPOCH, 1, 1, 1, 0, null));
+  }
+
+  @Test
+  void eventsWrittenBeforeWritersWereRecordedStillReadWithNoWriter() throws IOException {
+    ImagePushed pushed = new ImagePushed("r", Instant.EPOCH, IMAGE, MANIFEST.digest(), 1, 0, 0, 99, 2, 12, "w1", WRITER);
+    ObjectNode old = (ObjectNode) EventJson.MAPPER.readTree(EventJson.write(pushed));
+    old.remove("writer");
+
+    MirrorEvent read = EventJson.read(EventJson.MAPPER.writeValueAsBytes(old));
+
+    assertThat(read).isEqualTo(
+        new ImagePushed("r", Instant.EPOCH, IMAGE, MANIFEST.digest(), 1, 0, 0, 99, 2, 12, "w1", null));
+  }
+
+  @Test
+  void thisProcessIsTheWriterOfWhatItWrites() {
+    Writer writer = Writer.current();
+
+    assertThat(writer.pid()).isEqualTo(ProcessHandle.current().pid());
+    assertThat(writer.host()).isNotBlank();
+    assertThat(writer.processId()).isEqualTo(writer.host() + "-" + writer.pid());
+    assertThat(Writer.current()).isSameAs(writer);
   }
 }

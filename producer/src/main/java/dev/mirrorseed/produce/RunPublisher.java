@@ -6,6 +6,7 @@ import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.MirrorEvent;
 import dev.mirrorseed.events.PushRequest;
 import dev.mirrorseed.events.RunPlanned;
+import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.KafkaUnavailableException;
 import dev.mirrorseed.plan.BrokenImage;
@@ -48,20 +49,20 @@ public final class RunPublisher implements PlanListener, AutoCloseable {
 
   @Override
   public void imageReady(ImageSpec image) {
-    send(settings.topics().requests(), image.targetKey(), new PushRequest(runId, Instant.now(), image, staging));
+    send(settings.topics().requests(), image.targetKey(), new PushRequest(runId, Instant.now(), image, staging, Writer.current()));
   }
 
   @Override
   public void imageBroken(BrokenImage broken) {
     ImageSpec image = broken.image();
     send(settings.topics().results(), image.targetKey(), new ImageFailed(runId, Instant.now(), image,
-        ErrorCode.BAD_INPUT, broken.reason(), 0, 0, ImageFailed.PRODUCER));
+        ErrorCode.BAD_INPUT, broken.reason(), 0, 0, ImageFailed.PRODUCER, Writer.current()));
   }
 
   /** Ends the run's publication after the whole bundle was read: every image is announced. */
   public RunPlanned complete(BundleSummary summary, String target) {
     return finish(new RunPlanned(runId, Instant.now(), summary.source(), summary.bundleDigest(), target,
-        published, summary.uniqueBlobs(), summary.uniqueBytes()));
+        published, summary.uniqueBlobs(), summary.uniqueBytes(), Writer.current()));
   }
 
   /**
@@ -69,7 +70,7 @@ public final class RunPublisher implements PlanListener, AutoCloseable {
    * are still pushed and verified, and the run is planned as just those.
    */
   public RunPlanned abandoned(String source, String target) {
-    return finish(new RunPlanned(runId, Instant.now(), source, UNREAD, target, published, 0, 0));
+    return finish(new RunPlanned(runId, Instant.now(), source, UNREAD, target, published, 0, 0, Writer.current()));
   }
 
   /**

@@ -2,31 +2,36 @@ package dev.mirrorseed.report;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mirrorseed.events.EventJson;
+import dev.mirrorseed.events.RunPlanned;
+import dev.mirrorseed.run.ImageOutcome;
 import dev.mirrorseed.run.RunSummary;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.List;
 
-/** Writes a run's summary as the JSON report an operator files: one entry per image. */
+/**
+ * Writes a run's summary as the JSON report an operator files, one entry per image: the one format of
+ * {@code push --report}, {@code verify --report} and {@code report --json}.
+ */
 public final class JsonReport {
   private JsonReport() {}
 
-  /** Written to a temp file and renamed, so a report on disk is always whole. */
   public static void write(RunSummary summary, Path file) throws IOException {
-    Path absolute = file.toAbsolutePath();
-    Files.createDirectories(absolute.getParent());
-    Path temp = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".tmp");
-    EventJson.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(temp.toFile(), new ReportDocument(summary));
-    Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    WholeFile.write(file, EventJson.MAPPER.writer(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsBytes(new ReportDocument(summary)));
   }
 
-  /** The report's top level: totals first, then the images. */
+  /**
+   * The report's top level: totals first, then the images, then what was added later (images awaiting
+   * a verdict or with no result yet, which only a report rebuilt from the topics of an unfinished run
+   * has, and the producer's plan) so that readers of the first fields stay as they were.
+   */
   record ReportDocument(
       String runId, int images, int pushed, long verified, long failed, long bytesUploaded,
-      java.util.List<dev.mirrorseed.run.ImageOutcome> results) {
+      List<ImageOutcome> results, long awaitingVerdict, long missing, RunPlanned plan) {
     ReportDocument(RunSummary s) {
-      this(s.runId(), s.images().size(), s.pushed(), s.verified(), s.failed(), s.bytesUploaded(), s.images());
+      this(s.runId(), s.images().size(), s.pushed(), s.verified(), s.failed(), s.bytesUploaded(), s.images(),
+          s.awaitingVerdict(), s.missing(), s.plan());
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.PushResult;
 import dev.mirrorseed.events.RunCompleted;
 import dev.mirrorseed.events.RunPlanned;
+import dev.mirrorseed.events.Writer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ final class RunTracker {
   // Keyed by the whole image: a request delivered twice gives the same image and counts once, while
   // two different images claiming one target tag (one of them broken) are both judged.
   private final Map<ImageSpec, ImageOutcome> outcomes = new LinkedHashMap<>();
+  private RunPlanned plan;
   private int expected = -1;
   private int pushed;
 
@@ -24,6 +26,7 @@ final class RunTracker {
   }
 
   void planned(RunPlanned plan) {
+    this.plan = plan;
     expected = plan.images();
   }
 
@@ -46,11 +49,12 @@ final class RunTracker {
   }
 
   RunSummary summary() {
-    return new RunSummary(runId, pushed, List.copyOf(outcomes.values()));
+    return new RunSummary(runId, pushed, List.copyOf(outcomes.values()), plan);
   }
 
   RunCompleted completed() {
     RunSummary summary = summary();
-    return new RunCompleted(runId, Instant.now(), expected, pushed, (int) summary.verified(), (int) summary.failed());
+    return new RunCompleted(runId, Instant.now(), expected, pushed, (int) summary.verified(), (int) summary.failed(),
+        Writer.current());
   }
 }

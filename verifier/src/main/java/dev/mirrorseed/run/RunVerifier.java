@@ -9,6 +9,7 @@ import dev.mirrorseed.events.PushResult;
 import dev.mirrorseed.events.RunCompleted;
 import dev.mirrorseed.events.RunPlanned;
 import dev.mirrorseed.events.VerificationFailed;
+import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.KafkaUnavailableException;
 import dev.mirrorseed.registry.RegistryClients;
@@ -183,20 +184,18 @@ public final class RunVerifier {
     MirrorEvent verdictEvent;
     ImageOutcome outcome;
     if (result instanceof ImageFailed failed) {
-      outcome = ImageOutcome.failedBefore(image, failed.workerId().equals(ImageFailed.PRODUCER)
-          ? "unreadable in the bundle: " + failed.message()
-          : "push failed: " + failed.message());
+      outcome = ImageOutcome.failedPush(failed);
       verdictEvent = new VerificationFailed(result.runId(), Instant.now(), image, null, outcome.problems(),
-          List.of(), 0);
+          List.of(), 0, Writer.current());
     } else {
       ImagePushed pushed = (ImagePushed) result;
       Verdict verdict = new ImageVerifier(registries.forRegistry(image.targetRegistry()), reads, depth).verify(image);
-      outcome = ImageOutcome.of(image, verdict, pushed.bytesUploaded());
+      outcome = ImageOutcome.of(image, verdict, pushed.bytesUploaded(), PushDetails.of(pushed));
       verdictEvent = verdict.verified()
           ? new ImageVerified(result.runId(), Instant.now(), image, verdict.observedDigest(),
-              verdict.blobsChecked(), pushed.bytesUploaded())
+              verdict.blobsChecked(), pushed.bytesUploaded(), Writer.current())
           : new VerificationFailed(result.runId(), Instant.now(), image, verdict.observedDigest(),
-              verdict.problems(), verdict.mismatches(), pushed.bytesUploaded());
+              verdict.problems(), verdict.mismatches(), pushed.bytesUploaded(), Writer.current());
     }
     try {
       // Waited for: a verdict the audit trail lacks must not count, nor complete its run.

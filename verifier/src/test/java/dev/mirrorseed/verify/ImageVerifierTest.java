@@ -6,6 +6,7 @@ import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.Mismatch;
 import dev.mirrorseed.events.Mismatch.Kind;
 import dev.mirrorseed.events.PushRequest;
+import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.fixtures.BundleGenerator;
 import dev.mirrorseed.fixtures.BundleSpec;
 import dev.mirrorseed.fixtures.RegistryServer;
@@ -224,7 +225,7 @@ class ImageVerifierTest {
   private void push(ImageSpec image) {
     // A healthy registry: the pusher needs no retries, so its client is not made through them.
     new ImagePusher(registry, RegistryResilience.retryOnly(registry.endpoint().hostPort(), RegistryRetry.defaults()),
-        new BlobLedger()).push(new PushRequest("test-run", Instant.now(), image, plan.staging().toString()));
+        new BlobLedger()).push(new PushRequest("test-run", Instant.now(), image, plan.staging().toString(), Writer.current()));
   }
 
   private Path staged(Digest digest) {

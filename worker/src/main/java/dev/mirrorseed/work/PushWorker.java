@@ -5,6 +5,7 @@ import dev.mirrorseed.events.ImagePushed;
 import dev.mirrorseed.events.MirrorEvent;
 import dev.mirrorseed.events.PushRequest;
 import dev.mirrorseed.events.PushResult;
+import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.push.ImagePush;
 import dev.mirrorseed.push.PushFailure;
@@ -237,14 +238,14 @@ public final class PushWorker implements Runnable {
           outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.blobsMounted(), outcome.bytesUploaded());
       return new ImagePushed(request.runId(), Instant.now(), request.image(), outcome.pushedDigest(),
           outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.blobsMounted(), outcome.bytesUploaded(),
-          outcome.attempts(), millis, workerId);
+          outcome.attempts(), millis, workerId, Writer.current());
     } catch (RuntimeException e) {
       long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
       FailureKind kind = FailureKind.of(e instanceof PushFailure failure ? failure.failure() : e);
       int attempts = e instanceof PushFailure failure ? failure.attempts() : 1;
       log.warn("failed {}: {}", request.image().targetRef(), kind.message());
       return new ImageFailed(request.runId(), Instant.now(), request.image(), kind.code(),
-          kind.message(), attempts, millis, workerId);
+          kind.message(), attempts, millis, workerId, Writer.current());
     }
   }
 }

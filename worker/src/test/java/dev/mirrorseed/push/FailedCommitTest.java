@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.PushRequest;
+import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.oci.MediaTypes;
@@ -132,7 +133,7 @@ class FailedCommitTest {
     Descriptor manifest = stage(MediaTypes.OCI_MANIFEST, MANIFEST);
     ImageSpec image = new ImageSpec("src/repo:v1", client.endpoint().hostPort(), "repo", List.of("v1"), manifest,
         List.of(), List.of(layer));
-    return new PushRequest("run", Instant.now(), image, staging.toString());
+    return new PushRequest("run", Instant.now(), image, staging.toString(), Writer.current());
   }
 
   private Descriptor stage(String mediaType, byte[] content) throws IOException {

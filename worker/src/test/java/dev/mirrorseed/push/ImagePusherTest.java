@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.PushRequest;
+import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.fixtures.BundleGenerator;
 import dev.mirrorseed.fixtures.BundleSpec;
 import dev.mirrorseed.fixtures.RegistryServer;
@@ -149,6 +150,6 @@ class ImagePusherTest {
   }
 
   private PushRequest request(ImageSpec image) {
-    return new PushRequest("test-run", Instant.now(), image, plan.staging().toString());
+    return new PushRequest("test-run", Instant.now(), image, plan.staging().toString(), Writer.current());
   }
 }

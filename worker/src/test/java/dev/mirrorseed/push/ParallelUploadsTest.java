@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.PushRequest;
+import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.metrics.RegistryMetrics;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
@@ -129,7 +130,7 @@ class ParallelUploadsTest {
     Descriptor manifest = stage(MediaTypes.OCI_MANIFEST, MANIFEST);
     ImageSpec image = new ImageSpec("src/" + repository + ":v1", client.endpoint().hostPort(), repository,
         List.of("v1"), manifest, List.of(), layers);
-    return new PushRequest("run", Instant.now(), image, staging.toString());
+    return new PushRequest("run", Instant.now(), image, staging.toString(), Writer.current());
   }
 
   private Descriptor stage(String mediaType, byte[] content) throws IOException {

@@ -9,6 +9,7 @@ import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.MirrorEvent;
 import dev.mirrorseed.events.PushRequest;
 import dev.mirrorseed.events.Topics;
+import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
@@ -251,7 +252,7 @@ class PushWorkerTest {
     ImageSpec image = new ImageSpec("gcr.io/x/" + name + ":1", "127.0.0.1:1", "ns/x/" + name, List.of("1"),
         manifest, List.of(), List.of());
     return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, image.targetKey(),
-        new PushRequest("run-1", Instant.now(), image, "/staging"));
+        new PushRequest("run-1", Instant.now(), image, "/staging", Writer.current()));
   }
 
   private static PushOutcome pushed() {

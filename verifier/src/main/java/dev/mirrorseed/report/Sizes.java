@@ -1,10 +1,10 @@
-package dev.mirrorseed.cli;
+package dev.mirrorseed.report;
 
 /** Byte counts as a person reads them (decimal units, as registries and skopeo print them). */
-final class Sizes {
+public final class Sizes {
   private Sizes() {}
 
-  static String human(long bytes) {
+  public static String human(long bytes) {
     if (bytes < 1000) {
       return bytes + " B";
     }
