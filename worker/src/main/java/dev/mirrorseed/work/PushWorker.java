@@ -49,6 +49,10 @@ public final class PushWorker implements Runnable {
   private static final Duration IDLE_POLL = Duration.ofMillis(500);
   /** How often the poll thread polls while a push runs: often enough to join rebalances at once. */
   private static final Duration BUSY_POLL = Duration.ofMillis(100);
+  /** How long a poll that catches up with a rebalance before a second commit may take. */
+  private static final Duration REJOIN_POLL = Duration.ofMillis(500);
+  /** Commits of one result after the first failed, before the image is pushed again instead. */
+  private static final int COMMIT_RETRIES = 2;
 
   private final KafkaSettings settings;
   private final String workerId;
@@ -152,18 +156,46 @@ public final class PushWorker implements Runnable {
 
   /**
    * Commits the finished push's result with its offset. If the transaction fails and this worker
-   * {@code keepsPartition}, it seeks back and pushes the image again, unless the commit did land.
+   * {@code keepsPartition}, it commits the result again after catching up with the group (a rebalance
+   * that left the partition here refuses the old generation's offsets, yet the push stands), and only
+   * when that fails too seeks back and pushes the image again, unless a commit did land.
    */
   private void finish(boolean keepsPartition) {
     InFlight done = inFlight;
     inFlight = null;
     TopicPartition partition = done.partition();
     long offset = done.request().offset();
-    boolean committed = results.commit(partition, offset, done.request().key(), done.result(), requests.groupMetadata());
-    if (!committed && keepsPartition && requests.assignment().contains(partition) && !committedPast(partition, offset)) {
+    boolean committed = commit(done);
+    for (int again = 0; !committed && again < COMMIT_RETRIES && keepsPartition && mustRedo(partition, offset); again++) {
+      rejoin();
+      committed = requests.assignment().contains(partition) && commit(done);
+    }
+    if (!committed && keepsPartition && mustRedo(partition, offset)) {
       requests.seek(partition, offset);
     }
     requests.resume(requests.paused());
+  }
+
+  private boolean commit(InFlight done) {
+    return results.commit(done.partition(), done.request().offset(), done.request().key(), done.result(),
+        requests.groupMetadata());
+  }
+
+  /** The partition is still this worker's and its request is not committed: someone must finish it. */
+  private boolean mustRedo(TopicPartition partition, long offset) {
+    return requests.assignment().contains(partition) && !committedPast(partition, offset);
+  }
+
+  /**
+   * Polls with every partition paused, so the consumer completes a rebalance under way and the group
+   * metadata a commit carries is current; a record a newly assigned partition yields is read again later.
+   */
+  private void rejoin() {
+    requests.pause(requests.assignment());
+    ConsumerRecords<String, MirrorEvent> stray = poll(REJOIN_POLL);
+    for (TopicPartition partition : stray.partitions()) {
+      requests.seek(partition, stray.records(partition).get(0).offset());
+    }
   }
 
   private boolean committedPast(TopicPartition partition, long offset) {

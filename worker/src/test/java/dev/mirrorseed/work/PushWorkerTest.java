@@ -54,6 +54,8 @@ class PushWorkerTest {
 
   private final PollCountingConsumer consumer = new PollCountingConsumer();
   private final List<MockProducer<String, MirrorEvent>> producers = new CopyOnWriteArrayList<>();
+  /** How many of the next producers fail their commit, as after a rebalance. */
+  private final AtomicInteger failingCommits = new AtomicInteger();
   private final WorkerClients clients = new WorkerClients() {
     @Override
     public MockConsumer<String, MirrorEvent> requests(String workerId) {
@@ -64,6 +66,9 @@ class PushWorkerTest {
     public MockProducer<String, MirrorEvent> results(String workerId) {
       MockProducer<String, MirrorEvent> producer =
           new MockProducer<>(true, null, new StringSerializer(), new EventJson.EventSerializer());
+      if (failingCommits.getAndDecrement() > 0) {
+        producer.commitTransactionException = new CommitFailedException("generation moved on");
+      }
       producers.add(producer);
       return producer;
     }
@@ -160,26 +165,42 @@ class PushWorkerTest {
   }
 
   @Test
-  void aTransactionThatFailsIsAbortedAndTheRequestPushedAgain() {
+  void aCommitRefusedByARebalanceThatKeptThePartitionIsMadeAgainWithoutPushingAgain() {
     AtomicInteger calls = new AtomicInteger();
+    failingCommits.set(1);
     start(request -> {
       calls.incrementAndGet();
       return pushed();
     }, P0);
-    await(() -> !producers.isEmpty());
-    producers.get(0).commitTransactionException = new CommitFailedException("generation moved on");
     consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
 
-    await(() -> producers.size() == 2);
+    await(() -> committedResults().size() == 1);
+
+    assertThat(calls.get()).as("pushes").isEqualTo(1);
+    assertThat(producers).hasSize(2);
+    assertThat(producers.get(0).transactionCommitted()).isFalse();
+    assertThat(producers.get(0).closed()).as("the failed producer is replaced").isTrue();
+    assertThat(committedOffsets()).containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
+  }
+
+  @Test
+  void aResultThatCannotBeCommittedIsAbortedAndTheRequestPushedAgain() {
+    AtomicInteger calls = new AtomicInteger();
+    failingCommits.set(3); // the first commit and both commits made again
+    start(request -> {
+      calls.incrementAndGet();
+      return pushed();
+    }, P0);
+    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
+
+    await(() -> producers.size() == 4);
     assertThat(consumer.position(P0)).as("sought back to the request").isZero();
     // What the real consumer fetches again after the seek; the mock forgets records once polled.
     consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
     await(() -> committedResults().size() == 1);
 
     assertThat(calls.get()).as("pushes").isEqualTo(2);
-    assertThat(producers).hasSize(2);
-    assertThat(producers.get(0).transactionCommitted()).isFalse();
-    assertThat(producers.get(0).closed()).as("the failed producer is replaced").isTrue();
+    assertThat(producers.subList(0, 3)).noneMatch(MockProducer::transactionCommitted);
     assertThat(committedOffsets()).containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
   }
 
