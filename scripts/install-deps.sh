@@ -1,23 +1,37 @@
 #!/usr/bin/env bash
-# Installs what the tests and the demo need beyond Java and Maven: a real registry (Debian's
-# docker-registry, CNCF distribution 2.8), skopeo as an independent client, htpasswd for registry
-# auth tests, curl for readiness checks, openssl for the tests' certificate authority, tinyproxy as
-# a real HTTPS_PROXY, containerd (with ctr) as the client nodes pull through the mirror with, chromium
-# as the browser the HTML report is opened in (headless, offline). Maps the tests' host names to
-# 127.0.0.1 in /etc/hosts. Idempotent, and silent when everything is already there.
+# Installs what mirrorseed needs beyond Java and Maven, from Debian packages:
+#   scripts/install-deps.sh              the demo's needs: a real registry (Debian's docker-registry,
+#                                        CNCF distribution 2.8), skopeo as an independent client, curl
+#   scripts/install-deps.sh --for-tests  also what the tests start or call: htpasswd for registry auth,
+#                                        openssl for the tests' certificate authority, tinyproxy as a
+#                                        real HTTPS_PROXY, containerd (with ctr) as the client nodes pull
+#                                        with, chromium to open the HTML report; and maps the tests' host
+#                                        names to 127.0.0.1 in /etc/hosts
+# Idempotent, and silent when everything is already there.
 set -euo pipefail
+
+FOR_TESTS=false
+case "${1:-}" in
+  --for-tests) FOR_TESTS=true ;;
+  "") ;;
+  *) echo "usage: $0 [--for-tests]" >&2; exit 2 ;;
+esac
 
 # command -> Debian package providing it
 declare -A PACKAGE_OF=(
   [docker-registry]=docker-registry
   [skopeo]=skopeo
-  [htpasswd]=apache2-utils
   [curl]=curl
-  [openssl]=openssl
-  [tinyproxy]=tinyproxy
-  [containerd]=containerd
-  [chromium]=chromium
 )
+if $FOR_TESTS; then
+  PACKAGE_OF+=(
+    [htpasswd]=apache2-utils
+    [openssl]=openssl
+    [tinyproxy]=tinyproxy
+    [containerd]=containerd
+    [chromium]=chromium
+  )
+fi
 
 # Proxy tests must reach the registry by a name: Go clients (skopeo) and mirrorseed never send
 # loopback addresses through a proxy. .test is reserved (RFC 2606): these names mean nothing elsewhere.
@@ -53,6 +67,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 
 unmapped=()
+$FOR_TESTS || TEST_HOSTS=()
 for name in "${TEST_HOSTS[@]}"; do
   # Only an exact 127.0.0.1 line counts; a name mapped elsewhere is reported, not silently shadowed.
   grep -Eq "^127\.0\.0\.1[[:space:]](.*[[:space:]])?${name//./\\.}([[:space:]]|\$)" /etc/hosts \

@@ -39,7 +39,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-scripts/install-deps.sh
+scripts/install-deps.sh --for-tests
 phase "dependencies checked"
 
 mvn -q -B -DskipTests install
