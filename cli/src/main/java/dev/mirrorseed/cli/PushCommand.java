@@ -15,7 +15,6 @@ import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
 import dev.mirrorseed.verify.Depth;
 import dev.mirrorseed.work.WorkerPool;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -84,13 +83,10 @@ final class PushCommand implements Callable<Integer> {
       return dryRun(source, staging, target, options, out);
     }
     long started = System.nanoTime();
-    CompositeMeterRegistry meters = new CompositeMeterRegistry();
-    Resilience resilience = new Resilience(resilienceOptions.policy(), meters);
-    try (MetricsEndpoint metrics = metricsOptions.open(meters, out);
-        RegistryClients registries = new RegistryClients(
-            registryOptions.access(spec.commandLine().getErr(), stdin), resilience::exchanges)) {
-      // Fail in seconds on a wrong mirror address or credentials, before any staging or Kafka work.
-      resilience.forRegistry(target.registry()).firstContact(registries.forRegistry(target.registry()));
+    try (RegistryStack registries = RegistryStack.open(registryOptions, resilienceOptions, metricsOptions,
+        spec.commandLine().getErr(), stdin, out)) {
+      // Before any staging or Kafka work.
+      registries.firstContact(target.registry());
 
       // The bundle is read while Kafka starts and the workers join their group; images found before
       // the run can be published wait in a HeldPlan.
@@ -100,7 +96,7 @@ final class PushCommand implements Callable<Integer> {
       HeldPlan held = new HeldPlan();
       CompletableFuture<Pipeline> pipeline = broker.thenApply(embedded -> Pipeline.start(
           kafka.on(embedded == null ? kafka.bootstrapServers : embedded.bootstrapServers()),
-          workerCount, registries, resilience, deep.depth(), staging, held, out));
+          workerCount, registries.clients, registries.resilience, deep.depth(), staging, held, out));
       pipeline.whenComplete((ready, failure) -> {
         if (failure != null) {
           held.fail(failure.getCause() instanceof RuntimeException cause ? cause : new CompletionException(failure));

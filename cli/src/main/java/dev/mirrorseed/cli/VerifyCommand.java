@@ -3,11 +3,8 @@ package dev.mirrorseed.cli;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.TopicSetup;
 import dev.mirrorseed.reference.MirrorTarget;
-import dev.mirrorseed.registry.RegistryClients;
-import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -89,14 +86,12 @@ final class VerifyCommand implements Callable<Integer> {
     Path source = bundle.existingSource();
     MirrorTarget target = mirror.resolve(registryOptions, err);
     Path staging = bundle.stagingFor(workspace.resolve("staging"));
-    CompositeMeterRegistry meters = new CompositeMeterRegistry();
-    Resilience resilience = new Resilience(resilienceOptions.policy(), meters);
-    try (MetricsEndpoint metrics = metricsOptions.open(meters, err);
-        RegistryClients registries = new RegistryClients(registryOptions.access(err, System.in), resilience::exchanges);
-        SourceVerification check = new SourceVerification(registries, resilience::read, deep.depth(),
-            OutcomeLine.checkPrinter(out))) {
-      // Fail in seconds on a wrong mirror address or credentials, before reading a large bundle.
-      resilience.forRegistry(target.registry()).firstContact(registries.forRegistry(target.registry()));
+    try (RegistryStack registries = RegistryStack.open(registryOptions, resilienceOptions, metricsOptions, err,
+            System.in, err);
+        SourceVerification check = new SourceVerification(registries.clients, registries.resilience::read,
+            deep.depth(), OutcomeLine.checkPrinter(out))) {
+      // Before reading a large bundle.
+      registries.firstContact(target.registry());
       err.printf("checking %s against %s%s%n", target, source,
           deep.deep ? ", downloading every blob" : ", blobs by HEAD and size");
       err.flush();
@@ -114,12 +109,10 @@ final class VerifyCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--report needs --run: the verify service records each run on "
           + settings.topics().audit() + " instead");
     }
-    CompositeMeterRegistry meters = new CompositeMeterRegistry();
-    Resilience resilience = new Resilience(resilienceOptions.policy(), meters);
-    try (MetricsEndpoint metrics = metricsOptions.open(meters, err);
-        RegistryClients registries = new RegistryClients(registryOptions.access(err, System.in), resilience::exchanges)) {
+    try (RegistryStack registries = RegistryStack.open(registryOptions, resilienceOptions, metricsOptions, err,
+        System.in, err)) {
       TopicSetup.ensureTopics(settings);
-      RunVerifier verifier = new RunVerifier(settings, registries, resilience::read, deep.depth(),
+      RunVerifier verifier = new RunVerifier(settings, registries.clients, registries.resilience::read, deep.depth(),
           OutcomeLine.printer(out));
       if (runId != null) {
         err.printf("verifying run %s from the start of %s and %s%n", runId, settings.topics().results(),

@@ -2,11 +2,8 @@ package dev.mirrorseed.cli;
 
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.TopicSetup;
-import dev.mirrorseed.registry.RegistryClients;
-import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.work.PushWorker;
 import dev.mirrorseed.work.WorkerPool;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,14 +43,12 @@ final class WorkCommand implements Callable<Integer> {
     KafkaSettings settings = kafka.required();
     int count = workers.count();
     String processId = RunIds.processId();
-    CompositeMeterRegistry meters = new CompositeMeterRegistry();
-    Resilience resilience = new Resilience(resilienceOptions.policy(), meters);
-    try (MetricsEndpoint metrics = metricsOptions.open(meters, err);
-        RegistryClients registries = new RegistryClients(registryOptions.access(err, System.in), resilience::exchanges);
+    try (RegistryStack registries = RegistryStack.open(registryOptions, resilienceOptions, metricsOptions, err,
+            System.in, err);
         StopSignals stop = StopSignals.install()) {
       TopicSetup.ensureTopics(settings);
       Throwable crash;
-      try (WorkerPool pool = new WorkerPool(settings, count, processId, registries, resilience)) {
+      try (WorkerPool pool = new WorkerPool(settings, count, processId, registries.clients, registries.resilience)) {
         pool.start();
         err.printf("%s: %d workers in group %s on %s, taking requests from %s; stop with SIGTERM or Ctrl-C%n",
             processId, count, settings.topics().workerGroup(), settings.bootstrapServers(),
