@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Push throughput: `mirrorseed push` of an OCI layout bundle into a local registry, next to skopeo
+# copying the same images one by one and two at a time, and to the raw ceiling of one monolithic blob
+# upload with curl. Every measurement that starts cold gets a fresh registry (scripts/registry.sh on
+# 127.0.0.1); warm runs repeat against the same registry once everything is there.
+#   mirrorseed cold/warm  full CLI run, embedded Kafka and its startup included, fresh workspace each
+#   skopeo seq cold/warm  `skopeo copy --preserve-digests oci:BUNDLE:REF docker://...` per image
+#   skopeo x2 cold        the same, two copies in parallel
+#   curl ceiling          POST + PUT of one SIZE/2 random blob (its own bytes count for MB/s)
+# Usage: bench/push-vs-skopeo.sh [SIZE, default 1G] [ROUNDS, default 3]. Prints one row per
+# measurement (wall seconds, MB/s of the unique blob bytes in decimal MB, peak RSS of the largest
+# single process under GNU time), then medians per row kind and mirrorseed's ratios to the others.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+cd "$ROOT"
+SIZE=${1:-1G}
+ROUNDS=${2:-3}
+WORK="$ROOT/target/bench-push"
+JAVA=java
+[[ -z "${JAVA_HOME:-}" ]] || JAVA="$JAVA_HOME/bin/java"
+
+scripts/install-deps.sh
+scripts/build-if-stale.sh
+command -v skopeo > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq skopeo > /dev/null
+command -v jq > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq > /dev/null
+[[ -x /usr/bin/time ]] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time > /dev/null || true
+TIMER=()
+if [[ -x /usr/bin/time ]]; then
+  TIMER=(/usr/bin/time -f %M -o "$WORK/rss")
+else
+  echo "note: GNU time (/usr/bin/time) unavailable: no peak RSS column" >&2
+fi
+
+# The CLI as ./mirrorseed runs it, minus its is-the-build-stale check, which is not push time.
+MIRRORSEED=("$JAVA" -XX:+UseSerialGC -cp "cli/target/classes:cli/target/lib/*" dev.mirrorseed.cli.Main)
+NS=bench
+
+cleanup() {
+  local dir
+  for dir in "$WORK"/reg-*; do
+    [[ -d "$dir" ]] && scripts/registry.sh stop "$dir"
+  done
+  return 0
+}
+trap cleanup EXIT
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+echo "generating a $SIZE bundle..." >&2
+BUNDLE="$WORK/bundle"
+"$JAVA" -cp "fixtures/target/classes:cli/target/lib/*" dev.mirrorseed.fixtures.BundleGenerator \
+  --images 20 --total "$SIZE" --largest 500M --format oci-dir --out "$BUNDLE" > /dev/null
+
+# One line per image: the layout's ref name (oci:PATH:REF finds an image by its
+# org.opencontainers.image.ref.name, here the full source reference) and the repository:tag mirrorseed
+# gives it under NS (the source path minus its registry host).
+jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"]' "$BUNDLE/index.json" \
+  | awk -v ns="$NS" '{ dest = $0; sub(/^[^\/]*\//, "", dest); print $0, ns "/" dest }' > "$WORK/refs"
+images=$(wc -l < "$WORK/refs")
+# Unique blob bytes: layers and configs, not the manifests the index points at (as mirrorseed's plan).
+unique_bytes=$(find "$BUNDLE/blobs/sha256" -type f -printf '%f %s\n' \
+  | awk 'NR == FNR { m[$1] = 1; next } !($1 in m) { s += $2 } END { print s }' \
+    <(jq -r '.manifests[].digest | sub("^sha256:"; "")' "$BUNDLE/index.json") -)
+echo "$images images, $unique_bytes unique blob bytes" >&2
+
+ceiling_bytes=$(( $(numfmt --from=iec "$SIZE") / 2 ))
+head -c "$ceiling_bytes" /dev/urandom > "$WORK/ceiling.blob"
+ceiling_digest="sha256:$(sha256sum "$WORK/ceiling.blob" | cut -d' ' -f1)"
+
+results="$WORK/results.tsv"
+: > "$results"
+# Runs a command, prints and records its row: kind seconds MB/s RSS.
+measure() { # kind bytes command...
+  local kind=$1 bytes=$2 start end secs mbs rss=- status=0
+  shift 2
+  start=$(date +%s.%N)
+  "${TIMER[@]}" "$@" > "$WORK/last.log" 2>&1 || status=$?
+  end=$(date +%s.%N)
+  if [[ $status -ne 0 ]]; then
+    echo "$kind failed ($status); last lines of its output:" >&2
+    tail -n 20 "$WORK/last.log" >&2
+    exit 1
+  fi
+  [[ ${#TIMER[@]} -eq 0 ]] || rss=$(awk 'END { printf "%.0f", $1 / 1024 }' "$WORK/rss")
+  secs=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
+  mbs=$(awk -v b="$bytes" -v t="$secs" 'BEGIN { printf "%.1f", b / t / 1000000 }')
+  printf '%-22s %7.2f s %8.1f MB/s %6s MB RSS\n' "$kind" "$secs" "$mbs" "$rss"
+  printf '%s\t%s\t%s\t%s\n' "$kind" "$secs" "$mbs" "$rss" >> "$results"
+}
+
+registry_n=0
+REG=
+REGDIR=
+fresh_registry() {
+  registry_n=$((registry_n + 1))
+  REGDIR="$WORK/reg-$registry_n"
+  REG=$(scripts/registry.sh start "$REGDIR")
+}
+drop_registry() {
+  scripts/registry.sh stop "$REGDIR"
+  rm -rf "$REGDIR"
+}
+
+mirrorseed_push() { # label
+  rm -rf "$WORK/ws"
+  measure "mirrorseed $1" "$unique_bytes" "${MIRRORSEED[@]}" push --source "$BUNDLE" \
+    --private-registry "$REG/$NS" --workspace "$WORK/ws" --report "$WORK/report-$1.json"
+  echo "  mirrorseed $1 uploaded $(jq .bytesUploaded "$WORK/report-$1.json") bytes" \
+    "($unique_bytes unique)" >> "$WORK/uploaded"
+}
+
+skopeo_copy() { # parallelism: copies every image of the bundle into $REG
+  # shellcheck disable=SC2016 # expanded by the inner sh.
+  xargs -a "$WORK/refs" -P "$1" -n 2 sh -c \
+    'skopeo copy --quiet --dest-tls-verify=false --preserve-digests "oci:$BUNDLE:$0" "docker://$REG/$1"'
+}
+export -f skopeo_copy
+
+# One monolithic upload: POST opens it, PUT sends every byte and the digest.
+ceiling_upload() {
+  local location
+  location=$(curl -fsS -o /dev/null -D - -X POST "http://$REG/v2/$NS/ceiling/blobs/uploads/" \
+    | awk 'tolower($1) == "location:" { sub(/\r$/, "", $2); print $2 }')
+  [[ $location == http* ]] || location="http://$REG$location"
+  [[ $location == *\?* ]] && location="$location&" || location="$location?"
+  # -T streams the file (--data-binary @FILE would read it all into memory first).
+  curl -fsS -o /dev/null -T "$WORK/ceiling.blob" -H 'Content-Type: application/octet-stream' \
+    "${location}digest=$ceiling_digest"
+}
+export -f ceiling_upload
+export BUNDLE WORK NS ceiling_digest
+
+run_mirrorseed() {
+  fresh_registry
+  mirrorseed_push cold
+  mirrorseed_push warm
+  drop_registry
+}
+run_skopeo() {
+  fresh_registry
+  measure "skopeo seq cold" "$unique_bytes" env REG="$REG" bash -c 'skopeo_copy 1'
+  measure "skopeo seq warm" "$unique_bytes" env REG="$REG" bash -c 'skopeo_copy 1'
+  drop_registry
+  fresh_registry
+  measure "skopeo x2 cold" "$unique_bytes" env REG="$REG" bash -c 'skopeo_copy 2'
+  drop_registry
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  echo "round $round" >&2
+  if (( round % 2 )); then
+    run_mirrorseed
+    run_skopeo
+  else
+    run_skopeo
+    run_mirrorseed
+  fi
+  fresh_registry
+  measure "curl ceiling" "$ceiling_bytes" env REG="$REG" bash -c ceiling_upload
+  drop_registry
+done
+
+echo "medians over $ROUNDS rounds ($unique_bytes unique blob bytes, ceiling blob $ceiling_bytes bytes):"
+median() { # kind column
+  awk -F'\t' -v k="$1" -v c="$2" '$1 == k { print $c }' "$results" | sort -n \
+    | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+cut -f1 "$results" | awk '!seen[$0]++' | while IFS= read -r kind; do
+  printf '%-22s %7.2f s %8.1f MB/s %6s MB RSS\n' "$kind" "$(median "$kind" 2)" "$(median "$kind" 3)" \
+    "$(median "$kind" 4)"
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "time mirrorseed cold / skopeo seq cold:  $(ratio "$(median 'mirrorseed cold' 2)" "$(median 'skopeo seq cold' 2)")"
+echo "time mirrorseed cold / skopeo x2 cold:   $(ratio "$(median 'mirrorseed cold' 2)" "$(median 'skopeo x2 cold' 2)")"
+echo "time mirrorseed warm / skopeo seq warm:  $(ratio "$(median 'mirrorseed warm' 2)" "$(median 'skopeo seq warm' 2)")"
+echo "MB/s mirrorseed cold / curl ceiling:     $(ratio "$(median 'mirrorseed cold' 3)" "$(median 'curl ceiling' 3)")"
+echo "bytes uploaded by mirrorseed per run:"
+cat "$WORK/uploaded"
+rm -rf "$WORK/ws" "$WORK/ceiling.blob"
