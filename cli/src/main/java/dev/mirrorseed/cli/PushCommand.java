@@ -18,6 +18,7 @@ import dev.mirrorseed.work.WorkerPool;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -70,6 +71,9 @@ final class PushCommand implements Callable<Integer> {
 
   /** Where {@code --password-stdin} reads; tests running the command in process hand it theirs. */
   InputStream stdin = System.in;
+
+  /** How long the run waits for its workers to join their group before it publishes anyway. */
+  private static final Duration GROUP_SETTLES_WITHIN = Duration.ofSeconds(10);
 
   @Override
   public Integer call() throws Exception {
@@ -144,12 +148,18 @@ final class PushCommand implements Callable<Integer> {
       WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries, resilience);
       pool.start();
       try {
+        // Publishing into a group still forming would move pushes between workers mid-push.
+        pool.awaitAssignments(GROUP_SETTLES_WITHIN);
         RunVerifier verifier = new RunVerifier(kafka, registries, resilience::read, depth, OutcomeLine.printer(out));
         String runId = RunIds.next();
         Map<TopicPartition, Long> from = verifier.currentPositions();
         RunPublisher publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString());
         held.release(publisher);
         return new Pipeline(pool, verifier, runId, from, publisher);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        pool.close();
+        throw new IllegalStateException("interrupted while the workers joined their group", e);
       } catch (RuntimeException e) {
         pool.close();
         throw e;

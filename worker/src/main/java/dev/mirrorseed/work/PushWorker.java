@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -60,6 +62,7 @@ public final class PushWorker implements Runnable {
   private final WorkerClients clients;
   private final Duration handoverGrace;
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private final CountDownLatch assigned = new CountDownLatch(1);
   private final AtomicInteger pushThreads = new AtomicInteger();
 
   // Touched by the poll thread only (the rebalance listener runs inside poll).
@@ -116,6 +119,11 @@ public final class PushWorker implements Runnable {
     } finally {
       pushing.shutdownNow();
     }
+  }
+
+  /** Waits until the group has given this worker partitions to read; false if it did not in time. */
+  public boolean awaitAssignment(Duration timeout) throws InterruptedException {
+    return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -257,6 +265,9 @@ public final class PushWorker implements Runnable {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       if (inFlight != null) {
         requests.pause(partitions);
+      }
+      if (!requests.assignment().isEmpty()) {
+        assigned.countDown();
       }
     }
   }

@@ -1,10 +1,12 @@
 package dev.mirrorseed.work;
 
+import dev.mirrorseed.events.Topics;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.push.BlobLedger;
 import dev.mirrorseed.push.ImagePusher;
 import dev.mirrorseed.registry.RegistryClients;
 import dev.mirrorseed.resilience.Resilience;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,24 @@ public final class WorkerPool implements AutoCloseable {
 
   public void start() {
     threads.forEach(Thread::start);
+  }
+
+  /**
+   * Waits, up to {@code timeout}, until every worker that can get a partition of the requests topic
+   * has one: the group has settled, so work published now is not moved between workers by rebalances
+   * mid-push (which hand pushes over, or redo them). A pool larger than the topic's partitions waits
+   * for as many workers as there are partitions.
+   */
+  public void awaitAssignments(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int expected = Math.min(workers.size(), Topics.REQUEST_PARTITIONS);
+    int settled = 0;
+    for (PushWorker worker : workers) {
+      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      if (worker.awaitAssignment(left) && ++settled >= expected) {
+        return;
+      }
+    }
   }
 
   /** The first failure that ended a worker thread, if any: a pool that lost a thread must say so. */
