@@ -73,7 +73,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       Path logDir = dir.resolve(LOG_DIR);
       int port = brokerPort == 0 ? freePort() : requireFree(brokerPort);
-      Map<String, String> props = SingleNodeConfig.of(logDir, port, freePort());
+      Map<String, String> props = SingleNodeConfig.of(logDir, port, freePortOtherThan(port));
       KafkaConfig config = new KafkaConfig(props);
       if (!Files.exists(logDir.resolve(META_PROPERTIES))) {
         format(config, logDir);
@@ -178,6 +178,20 @@ public final class EmbeddedKafka implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free port on " + SingleNodeConfig.HOST, e);
+    }
+  }
+
+  /** The controller's port: a free one the broker's is not (the OS may hand a just-closed port out again). */
+  private static int freePortOtherThan(int taken) {
+    try (ServerSocket holdsTaken = bind(taken)) {
+      return freePort();
+    } catch (IOException e) {
+      // The broker's port is in use already (by a racing process): any other free port will do.
+      int port;
+      do {
+        port = freePort();
+      } while (port == taken);
+      return port;
     }
   }
 
