@@ -22,7 +22,6 @@ JAVA=java
 
 scripts/install-deps.sh
 scripts/build-if-stale.sh
-command -v skopeo > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq skopeo > /dev/null
 command -v jq > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq > /dev/null
 [[ -x /usr/bin/time ]] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time > /dev/null || true
 TIMER=()
