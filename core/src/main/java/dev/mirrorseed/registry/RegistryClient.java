@@ -142,6 +142,21 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   /**
+   * {@code HEAD}s a manifest or index by tag or digest, accepting every schema 2 and OCI manifest type:
+   * the digest the registry reports for it ({@code Docker-Content-Digest}), empty when the repository
+   * lacks it (404) or the registry names no digest.
+   */
+  public Optional<Digest> manifestDigest(String repository, String reference) {
+    HttpRequest head = request(paths.manifest(repository, reference))
+        .timeout(EXCHANGE_TIMEOUT)
+        .header("Accept", ACCEPT_MANIFESTS)
+        .method("HEAD", BodyPublishers.noBody())
+        .build();
+    HttpResponse<byte[]> response = send(head, 200, 404);
+    return response.statusCode() == 404 ? Optional.empty() : headerDigest(response);
+  }
+
+  /**
    * GETs a manifest or index as stored, accepting every schema 2 and OCI manifest type.
    *
    * @throws RegistryException with {@link RegistryException#statusCode()} 404 when it is not there

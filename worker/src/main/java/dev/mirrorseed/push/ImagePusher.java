@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -87,6 +88,7 @@ public final class ImagePusher implements ImagePush {
     ImageSpec image = request.image();
     Path staging = Path.of(request.staging());
     String repository = image.targetRepository();
+    boolean tagsInPlace = tagsResolveToTheBundlesDigest(attempts, image);
     List<Descriptor> missing = new ArrayList<>();
     for (Descriptor blob : image.blobs()) {
       OptionalLong present = attempts.call(() -> registry.blobSize(repository, blob.digest()));
@@ -96,6 +98,10 @@ public final class ImagePusher implements ImagePush {
         blobFile(staging, blob.digest()); // a blob the staging store lost fails the image before any upload
         missing.add(blob);
       }
+    }
+    if (tagsInPlace && missing.isEmpty()) {
+      // Already mirrored (a rerun): nothing is written, so the registry's tags are left as they are.
+      return new PushOutcome(image.manifest().digest(), 0, image.blobs().size(), 0, 0, attempts.count());
     }
     BlobSender.Sent sent = new BlobSender(registry, ledger, resilience, attempts, repository, staging).send(missing);
     for (Descriptor child : image.childManifests()) {
@@ -107,6 +113,20 @@ public final class ImagePusher implements ImagePush {
     }
     return new PushOutcome(pushed, sent.uploaded(), image.blobs().size() - missing.size(), sent.mounted(),
         sent.bytes(), attempts.count());
+  }
+
+  /**
+   * Whether every tag already names the bundle's manifest. Blobs are still checked after it: a blob
+   * lost from the registry since must be sent again, or a rerun could never repair the image.
+   */
+  private boolean tagsResolveToTheBundlesDigest(RegistryRetry.Attempts attempts, ImageSpec image) {
+    for (String tag : image.tags()) {
+      Optional<Digest> there = attempts.call(() -> registry.manifestDigest(image.targetRepository(), tag));
+      if (!there.equals(Optional.of(image.manifest().digest()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Digest putManifest(
