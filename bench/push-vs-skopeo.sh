@@ -31,8 +31,11 @@ else
   echo "note: GNU time (/usr/bin/time) unavailable: no peak RSS column" >&2
 fi
 
-# The CLI as ./mirrorseed runs it, minus its is-the-build-stale check, which is not push time.
-MIRRORSEED=("$JAVA" -XX:+UseSerialGC -cp "cli/target/classes:cli/target/lib/*" dev.mirrorseed.cli.Main)
+# The CLI as ./mirrorseed runs it (its JVM flags and class data archive), minus its is-the-build-stale
+# check, which is not push time.
+# shellcheck source=scripts/cli-java.sh
+source scripts/cli-java.sh
+MIRRORSEED=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main)
 NS=bench
 
 cleanup() {

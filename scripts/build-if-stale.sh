@@ -8,7 +8,7 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 MARKER="$ROOT/cli/target/.built"
 
 built_before() {
-  [[ -d "$ROOT/cli/target/lib" && -d "$ROOT/cli/target/classes" && -f "$MARKER" ]]
+  [[ -d "$ROOT/cli/target/lib" && -f "$ROOT/cli/target/mirrorseed-cli.jar" && -f "$MARKER" ]]
 }
 
 stale() {
@@ -36,4 +36,5 @@ fi
 # Stamp the marker with the time the build started, so edits made during the build count as changes.
 touch "$MARKER.next"
 mvn -q -B -DskipTests -f "$ROOT/pom.xml" install >&2
+"$ROOT/scripts/class-data-archive.sh"
 mv "$MARKER.next" "$MARKER"
