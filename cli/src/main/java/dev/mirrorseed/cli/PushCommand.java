@@ -17,6 +17,7 @@ import dev.mirrorseed.verify.Depth;
 import dev.mirrorseed.work.WorkerPool;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -24,6 +25,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,6 +75,8 @@ final class PushCommand implements Callable<Integer> {
   /** Where {@code --password-stdin} reads; tests running the command in process hand it theirs. */
   InputStream stdin = System.in;
 
+  private static final Logger LOG = LoggerFactory.getLogger(PushCommand.class);
+
   /** How long the run waits for its workers to join their group before it publishes anyway. */
   private static final Duration GROUP_SETTLES_WITHIN = Duration.ofSeconds(10);
 
@@ -90,12 +95,13 @@ final class PushCommand implements Callable<Integer> {
     // Kafka starts first, on a thread of its own: its start is the longest fixed cost of a run, and
     // opening the registry clients, the first contact and reading the bundle all overlap with it.
     CompletableFuture<EmbeddedKafka> broker = kafka.bootstrapServers == null
-        ? CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(workspace))
+        ? CompletableFuture.supplyAsync(() -> phase("kafka ready", EmbeddedKafka.start(workspace)))
         : CompletableFuture.completedFuture(null);
     try (RegistryStack registries = RegistryStack.open(registryOptions, resilienceOptions, metricsOptions,
         spec.commandLine().getErr(), stdin, out)) {
       // Before any staging.
       registries.firstContact(target.registry());
+      phase("registry answered", target);
 
       // Images found before the run can be published wait in a HeldPlan.
       HeldPlan held = new HeldPlan();
@@ -109,7 +115,9 @@ final class PushCommand implements Callable<Integer> {
       });
       try {
         BundleRead read = BundleRead.of(source, staging, target, options, held, out);
+        phase("bundle read", read);
         RunSummary summary = join(pipeline).finish(read, target);
+        phase("run verified", summary);
         int status = report.finish(summary, out);
         out.printf("%s uploaded in %.1f s%n", Sizes.human(summary.bytesUploaded()),
             (System.nanoTime() - started) / 1e9);
@@ -147,16 +155,19 @@ final class PushCommand implements Callable<Integer> {
     static Pipeline start(KafkaSettings kafka, int workers, RegistryClients registries, Resilience resilience,
         Depth depth, Path staging, HeldPlan held, PrintWriter out) {
       TopicSetup.ensureTopics(kafka);
+      phase("topics ready", kafka);
       WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries, resilience);
       pool.start();
       try {
         // Publishing into a group still forming would move pushes between workers mid-push.
         pool.awaitAssignments(GROUP_SETTLES_WITHIN);
+        phase("workers joined", pool);
         RunVerifier verifier = new RunVerifier(kafka, registries, resilience::read, depth, OutcomeLine.printer(out));
         String runId = RunIds.next();
         Map<TopicPartition, Long> from = verifier.currentPositions();
         RunPublisher publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString());
         held.release(publisher);
+        phase("publishing", publisher);
         return new Pipeline(pool, verifier, runId, from, publisher);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -179,6 +190,17 @@ final class PushCommand implements Callable<Integer> {
       publisher.close();
       pool.close();
     }
+  }
+
+  /**
+   * Logs (at debug) when a phase of the run ended, in ms since the JVM started: where a run's fixed
+   * cost goes, for anyone profiling one.
+   */
+  private static <T> T phase(String ended, T result) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} at {} ms", ended, System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
+    }
+    return result;
   }
 
   private static <T> T join(CompletableFuture<T> future) {

@@ -46,12 +46,15 @@ final class ResultTransactions implements AutoCloseable {
       if (producer == null) {
         producer = open();
       }
+      long started = System.nanoTime();
       producer.beginTransaction();
       if (result != null) {
         producer.send(new ProducerRecord<>(topic, key, result));
       }
       producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(offset + 1)), group);
       producer.commitTransaction();
+      log.debug("{}: committed offset {} of {} in {} ms", workerId, offset, partition,
+          (System.nanoTime() - started) / 1_000_000);
       return true;
     } catch (KafkaException e) {
       // Whatever went wrong (a rebalance refused the offsets, the producer was fenced, a timeout left
