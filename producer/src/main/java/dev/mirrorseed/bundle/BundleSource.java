@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
@@ -14,6 +15,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * {@link BundleVisitor} hears what is found. An OCI layout directory is used in place; an archive
  * (tar, gzip, xz or zstd, told by its content) is decompressed as it streams, its raw bytes hashed on
  * the way for the bundle digest, both on a thread of their own a few megabytes ahead of the staging.
+ * An xz file of many blocks ({@code xz -T0} writes them) is decoded a block per core.
  */
 public final class BundleSource {
   private static final int BUFFER_BYTES = 1 << 20;
@@ -80,8 +82,10 @@ public final class BundleSource {
     }
   }
 
-  /** Decompressed (or, for a tar, read and hashed) on a thread ahead of the one staging the blobs. */
+  /** Decompressed (or, for a tar, read and hashed) on threads ahead of the one staging the blobs. */
   private InputStream decompressed(InputStream raw) throws IOException {
-    return new BufferedInputStream(new ReadAheadInputStream(format.open(raw)), DECOMPRESSED_BUFFER_BYTES);
+    Optional<InputStream> blocks = format == BundleFormat.XZ ? ParallelXzInputStream.open(source, raw) : Optional.empty();
+    InputStream content = blocks.isPresent() ? blocks.get() : new ReadAheadInputStream(format.open(raw));
+    return new BufferedInputStream(content, DECOMPRESSED_BUFFER_BYTES);
   }
 }

@@ -67,6 +67,19 @@ class BundleSourceTest {
   }
 
   @Test
+  void anXzBundleOfManyBlocksIsDecodedInParallelAndStillDigestedWhole() throws IOException {
+    Path archive = BundleFormats.compressXz(bundleTar, temp.resolve("b.tar.xz"), 16 << 10);
+    assertThat(XzBlocks.read(archive).count()).isGreaterThan(10);
+    Recorder recorder = new Recorder();
+
+    String digest = BundleSource.open(archive, temp.resolve("staging")).read(Long.MAX_VALUE, false, recorder);
+
+    assertThat(digest).isEqualTo(Sha256.of(archive));
+    assertThat(blobNames(temp.resolve("staging"))).isEqualTo(blobNames(bundle.layout())).hasSize(bundle.uniqueBlobs());
+    assertThat(recorder.events).startsWith("staged").endsWith("listed :3", "ended ");
+  }
+
+  @Test
   void blobsAlreadyStagedAreNotWrittenAgainButStillCountTowardsTheDigest() throws IOException {
     Path staging = temp.resolve("staging");
     BundleSource.open(bundleTar, staging).read(Long.MAX_VALUE, false, new Recorder());

@@ -83,6 +83,39 @@ class BadBundlesTest {
   }
 
   @ParameterizedTest
+  @EnumSource(XzDamage.class)
+  void aDamagedXzBundleOfManyBlocksEndsTheReadAfterTheImagesThatWereWhole(XzDamage damage) throws IOException {
+    // Blocks as xz -T0 writes them, only smaller: the bundle is decoded a block per core.
+    Path tar = BundleFormats.nested(bundle, work.resolve("b.tar"), Compression.NONE, Compression.NONE);
+    Path nested = BundleFormats.compressXz(tar, work.resolve("b.tar.xz"), 256 << 10);
+    damage.apply(nested);
+    RecordingListener listener = new RecordingListener();
+
+    assertThatThrownBy(() -> BundleFormatsTest.stream(nested, staging, PlanOptions.defaults(), listener))
+        .isInstanceOf(BundleException.class)
+        .hasMessageStartingWith(nested + " is not a readable xz stream ")
+        .hasMessageContaining("entry 'images/")
+        .hasMessageContaining("truncated or damaged");
+    assertThat(listener.readyRefs()).contains(bundle.images().get(0).reference());
+    assertThat(listener.broken).isEmpty();
+    assertNoTempFiles();
+  }
+
+  /** A cut-short file has no index to find its blocks by; a flipped byte spoils one block's check. */
+  enum XzDamage {
+    TRUNCATED,
+    BYTE_FLIPPED;
+
+    void apply(Path xz) throws IOException {
+      if (this == TRUNCATED) {
+        BundleDamage.truncate(xz, Files.size(xz) * 3 / 4);
+      } else {
+        BundleDamage.flipByte(xz, Files.size(xz) * 3 / 4);
+      }
+    }
+  }
+
+  @ParameterizedTest
   @EnumSource(EvilEntry.class)
   void aHostileEntryInTheBundleIsRefusedAndNothingLandsOutsideTheStagingDirectory(EvilEntry kind) throws IOException {
     Path tar = BundleFormats.archive(bundle.layout(), work.resolve("in/b.tar"), Compression.NONE);
