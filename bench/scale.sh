@@ -44,8 +44,11 @@ scripts/install-deps.sh
 scripts/build-if-stale.sh
 command -v jq > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq > /dev/null
 
-CLASSPATH_CLI="cli/target/classes:cli/target/lib/*"
-MIRRORSEED=("$JAVA" -XX:+UseSerialGC -cp "$CLASSPATH_CLI" dev.mirrorseed.cli.Main)
+# The CLI as ./mirrorseed runs it (its JVM flags and class data archive).
+# shellcheck source=scripts/cli-java.sh
+source scripts/cli-java.sh
+CLASSPATH_CLI="$CLI_CLASSPATH"
+MIRRORSEED=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLASSPATH_CLI" dev.mirrorseed.cli.Main)
 NS=scale
 
 # Everything started here is stopped by pid on exit, whatever happened.
