@@ -17,7 +17,7 @@ import java.util.function.LongConsumer;
 /**
  * Gets one blob into a repository. {@code POST .../blobs/uploads/} opens a session, or asks to mount the
  * blob from another repository ({@code ?mount=&from=}). Bytes then go in one {@code PUT ?digest=}
- * (small blobs from memory, larger ones streamed from the file) or, with a chunk size, as
+ * (small blobs from memory, larger ones streamed from the file, by {@code sendfile} where it can) or, with a chunk size, as
  * {@link ChunkedUpload PATCH chunks}; either way a worker's heap does not grow with layer size.
  */
 final class BlobUpload {
@@ -100,7 +100,7 @@ final class BlobUpload {
       HttpRequest put = client.request(session.commit(blob.digest()))
           .timeout(timeoutFor(blob.size()))
           .header("Content-Type", "application/octet-stream")
-          .PUT(new CountingBodyPublisher(body(file, blob.size()), counter))
+          .PUT(body(file, blob.size(), counter))
           .build();
       client.sendOnce(put, 201);
     }
@@ -127,11 +127,11 @@ final class BlobUpload {
     }
   }
 
-  private static BodyPublisher body(Path file, long size) {
+  private static BodyPublisher body(Path file, long size, LongConsumer counter) {
     try {
       return size <= IN_MEMORY_MAX_BYTES
-          ? BodyPublishers.ofByteArray(Files.readAllBytes(file))
-          : BodyPublishers.ofFile(file);
+          ? new CountingBodyPublisher(BodyPublishers.ofByteArray(Files.readAllBytes(file)), counter)
+          : new FileBody(file, size, counter);
     } catch (FileNotFoundException e) {
       throw new UncheckedIOException("blob file " + file + " is missing: the staging area lost it", e);
     } catch (IOException e) {

@@ -1,0 +1,226 @@
+package dev.mirrorseed.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mirrorseed.oci.Digest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sendfile path of an upload against a scripted HTTP/1.1 server on a raw socket, which sees the
+ * exact bytes sent and answers as registries and the proxies in front of them do.
+ */
+class SendfileTransportTest {
+  private static final int BODY_BYTES = 3 * FileBody.SLICE_BYTES + 12_345;
+
+  @TempDir Path dir;
+  private ServerSocket server;
+  private Path file;
+  private byte[] content;
+  private final List<HttpRequest> delegated = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+    content = new byte[BODY_BYTES];
+    new Random(7).nextBytes(content);
+    file = Files.write(dir.resolve("blob"), content);
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    server.close();
+  }
+
+  @Test
+  void sendsHeadAndFileExactlyAndReadsTheAnswer() throws Exception {
+    CompletableFuture<Received> received = serve(in -> "HTTP/1.1 201 Created\r\n"
+        + "Location: /v2/repo/blobs/sha256:abc\r\nDocker-Content-Digest: " + Digest.of(content) + "\r\n"
+        + "Content-Length: 0\r\n\r\n", true);
+    AtomicLong counted = new AtomicLong();
+
+    HttpResponse<byte[]> response = transport().send(put(counted, "/v2/repo/blobs/uploads/s1?_state=x%3D&digest=d"));
+
+    Received request = received.get(10, TimeUnit.SECONDS);
+    assertThat(request.head()).startsWith("PUT /v2/repo/blobs/uploads/s1?_state=x%3D&digest=d HTTP/1.1\r\n")
+        .contains("Host: 127.0.0.1:" + server.getLocalPort() + "\r\n")
+        .contains("Content-Length: " + BODY_BYTES + "\r\n")
+        .containsIgnoringCase("authorization: Bearer t0ken\r\n")
+        .containsIgnoringCase("content-type: application/octet-stream\r\n");
+    assertThat(Digest.of(request.body())).isEqualTo(Digest.of(content));
+    assertThat(counted.get()).isEqualTo(BODY_BYTES);
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(response.headers().firstValue("docker-content-digest")).contains(Digest.of(content).toString());
+    assertThat(response.body()).isEmpty();
+    assertThat(delegated).isEmpty();
+  }
+
+  @Test
+  void readsAChunkedErrorBody() throws Exception {
+    serve(in -> "HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "b\r\n{\"errors\":[\r\n11\r\n{\"code\":\"DIGEST\"}\r\n1\r\n]\r\n1;ext=1\r\n}\r\n0\r\n\r\n", true);
+
+    HttpResponse<byte[]> response = transport().send(put(new AtomicLong(), "/v2/repo/blobs/uploads/s1"));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("{\"errors\":[{\"code\":\"DIGEST\"}]}");
+  }
+
+  @Test
+  void answerSentBeforeTheBodyWasReadIsReturned() throws Exception {
+    // Like a registry that refuses the credentials of a PUT at once and closes, unread body and all.
+    serve(in -> "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"r\"\r\n"
+        + "Content-Length: 2\r\n\r\n{}", false);
+    // Larger than the socket buffers on both ends, so sending it fails once the server has closed.
+    long large = 64L * 1024 * 1024;
+    try (var out = Files.newByteChannel(file, java.nio.file.StandardOpenOption.WRITE)) {
+      out.position(large - 1).write(java.nio.ByteBuffer.wrap(new byte[1]));
+    }
+    HttpRequest put = HttpRequest.newBuilder(uri("/v2/repo/blobs/uploads/s1"))
+        .timeout(Duration.ofSeconds(30))
+        .PUT(new FileBody(file, large, bytes -> {}))
+        .build();
+
+    HttpResponse<byte[]> response = transport().send(put);
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"r\"");
+  }
+
+  @Test
+  void registryThatNeverAnswersTimesOut() throws Exception {
+    serve(in -> null, true);
+    HttpRequest put = HttpRequest.newBuilder(uri("/v2/repo/blobs/uploads/s1"))
+        .timeout(Duration.ofMillis(500))
+        .PUT(new FileBody(file, BODY_BYTES, bytes -> {}))
+        .build();
+
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> transport().send(put)).isInstanceOf(HttpTimeoutException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void fileShorterThanItsLengthFailsAsChangedWhileUploading() throws Exception {
+    serve(in -> null, true);
+    HttpRequest put = HttpRequest.newBuilder(uri("/v2/repo/blobs/uploads/s1"))
+        .timeout(Duration.ofSeconds(10))
+        .PUT(new FileBody(file, BODY_BYTES + 10, bytes -> {}))
+        .build();
+
+    assertThatThrownBy(() -> transport().send(put)).hasMessageContaining("changed while being uploaded");
+  }
+
+  @Test
+  void otherBodiesAndOtherHostsGoToTheClientBeneath() throws Exception {
+    Transport transport = transport();
+    HttpRequest small = HttpRequest.newBuilder(uri("/v2/")).PUT(HttpRequest.BodyPublishers.ofString("x")).build();
+    HttpRequest elsewhere = HttpRequest.newBuilder(URI.create("http://127.0.0.2:9/v2/repo/blobs/uploads/s1"))
+        .PUT(new FileBody(file, BODY_BYTES, bytes -> {})).build();
+
+    transport.send(small);
+    transport.send(elsewhere);
+
+    assertThat(delegated).containsExactly(small, elsewhere);
+  }
+
+  private Transport transport() {
+    RegistryEndpoint endpoint = RegistryEndpoint.of("127.0.0.1:" + server.getLocalPort(), false);
+    return new SendfileTransport(endpoint, new Transport() {
+      @Override
+      public HttpResponse<byte[]> send(HttpRequest request, HttpResponse.BodyHandler<byte[]> body) {
+        delegated.add(request);
+        return null;
+      }
+
+      @Override
+      public void close() {}
+    });
+  }
+
+  private HttpRequest put(AtomicLong counted, String pathAndQuery) throws IOException {
+    return HttpRequest.newBuilder(uri(pathAndQuery))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer t0ken")
+        .header("Content-Type", "application/octet-stream")
+        .PUT(new FileBody(file, BODY_BYTES, counted::addAndGet))
+        .build();
+  }
+
+  private URI uri(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + server.getLocalPort() + pathAndQuery);
+  }
+
+  private record Received(String head, byte[] body) {}
+
+  private interface Script {
+    /** The raw answer to a request with this head; null to never answer. */
+    String answer(String head);
+  }
+
+  /**
+   * Accepts one connection, reads the head (and the body when {@code readBody}), writes the script's
+   * answer and closes; a null answer keeps the connection open, silent, until the test ends.
+   */
+  private CompletableFuture<Received> serve(Script script, boolean readBody) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Socket socket = server.accept()) {
+        InputStream in = socket.getInputStream();
+        String head = readHead(in);
+        byte[] body = new byte[0];
+        if (readBody) {
+          long length = Long.parseLong(head.replaceAll("(?s).*Content-Length: (\\d+)\r\n.*", "$1"));
+          body = in.readNBytes((int) length);
+        }
+        String answer = script.answer(head);
+        if (answer == null) {
+          Thread.sleep(10_000);
+          return new Received(head, body);
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return new Received(head, body);
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.write(b);
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+}
