@@ -154,7 +154,7 @@ final class PushCommand implements Callable<Integer> {
       Map<TopicPartition, Long> from, RunPublisher publisher) implements AutoCloseable {
     static Pipeline start(KafkaSettings kafka, int workers, RegistryClients registries, Resilience resilience,
         Depth depth, Path staging, HeldPlan held, PrintWriter out) {
-      TopicSetup.ensureTopics(kafka);
+      TopicSetup.ensureTopicsForWorkers(kafka);
       phase("topics ready", kafka);
       WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries, resilience);
       pool.start();

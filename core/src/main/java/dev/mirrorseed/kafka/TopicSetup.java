@@ -1,6 +1,7 @@
 package dev.mirrorseed.kafka;
 
 import dev.mirrorseed.events.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
@@ -21,6 +23,11 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class TopicSetup {
   private static final int RESULT_PARTITIONS = 12;
   private static final int AUDIT_PARTITIONS = 3;
+  /**
+   * How often leaders are looked for: a fresh broker makes its 27 partitions ready one by one over
+   * ~0.5 s, and each look is one small request.
+   */
+  private static final Duration LEADERS_POLL = Duration.ofMillis(20);
 
   private TopicSetup() {}
 
@@ -29,11 +36,27 @@ public final class TopicSetup {
    * offset lookup: producing earlier has lost records on a fresh broker (KAFKA-15591).
    */
   public static void ensureTopics(KafkaSettings settings) {
+    ensureTopics(settings, false);
+  }
+
+  /**
+   * As {@link #ensureTopics}, for a process about to start workers: meanwhile it also looks up the
+   * coordinators of their group and transactions ({@link CoordinatorLookup}), so that on a fresh
+   * cluster Kafka's internal topics are created together with ours rather than after them.
+   */
+  public static void ensureTopicsForWorkers(KafkaSettings settings) {
+    ensureTopics(settings, true);
+  }
+
+  private static void ensureTopics(KafkaSettings settings, boolean forWorkers) {
     Topics topics = settings.topics();
     try (Admin admin = Admin.create(settings.admin())) {
+      // Asked first: the broker requests the internal topics before ours from the controller.
+      CoordinatorLookup coordinators = forWorkers ? CoordinatorLookup.start(admin, topics) : null;
+      KafkaFuture<Set<String>> names = admin.listTopics().names();
       short replication = (short) Math.min(3, admin.describeCluster().nodes().get(
           KafkaSettings.UNREACHABLE_AFTER.toMillis(), TimeUnit.MILLISECONDS).size());
-      Set<String> existing = admin.listTopics().names().get();
+      Set<String> existing = names.get();
       List<NewTopic> missing = new ArrayList<>();
       addIfMissing(missing, existing, topics.requests(), Topics.REQUEST_PARTITIONS, replication);
       addIfMissing(missing, existing, topics.results(), RESULT_PARTITIONS, replication);
@@ -48,6 +71,9 @@ public final class TopicSetup {
         }
       }
       awaitLeaders(admin, List.of(topics.requests(), topics.results(), topics.audit()));
+      if (coordinators != null) {
+        coordinators.awaitQuietly();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
@@ -90,7 +116,7 @@ public final class TopicSetup {
       if (System.nanoTime() > deadline) {
         throw new ExecutionException(new IllegalStateException("topics " + names + " have no leader"));
       }
-      Thread.sleep(100);
+      Thread.sleep(LEADERS_POLL.toMillis());
     }
   }
 }
