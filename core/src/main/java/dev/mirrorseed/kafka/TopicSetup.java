@@ -40,9 +40,9 @@ public final class TopicSetup {
   }
 
   /**
-   * As {@link #ensureTopics}, for a process about to start workers: meanwhile it also looks up the
-   * coordinators of their group and transactions ({@link CoordinatorLookup}), so that on a fresh
-   * cluster Kafka's internal topics are created together with ours rather than after them.
+   * As {@link #ensureTopics}, for a process about to start workers: it first asks for the coordinators
+   * of their group and transactions ({@link CoordinatorLookup}), so that on a fresh cluster Kafka's
+   * internal topics are created before ours rather than after them, when the first worker asks.
    */
   public static void ensureTopicsForWorkers(KafkaSettings settings) {
     ensureTopics(settings, true);
@@ -50,9 +50,12 @@ public final class TopicSetup {
 
   private static void ensureTopics(KafkaSettings settings, boolean forWorkers) {
     Topics topics = settings.topics();
-    try (Admin admin = Admin.create(settings.admin())) {
-      // Asked first: the broker requests the internal topics before ours from the controller.
-      CoordinatorLookup coordinators = forWorkers ? CoordinatorLookup.start(admin, topics) : null;
+    Admin admin = Admin.create(settings.admin());
+    try {
+      if (forWorkers) {
+        // Asked first: the broker then requests the internal topics from the controller before ours.
+        CoordinatorLookup.ask(admin, topics);
+      }
       KafkaFuture<Set<String>> names = admin.listTopics().names();
       short replication = (short) Math.min(3, admin.describeCluster().nodes().get(
           KafkaSettings.UNREACHABLE_AFTER.toMillis(), TimeUnit.MILLISECONDS).size());
@@ -71,14 +74,14 @@ public final class TopicSetup {
         }
       }
       awaitLeaders(admin, List.of(topics.requests(), topics.results(), topics.audit()));
-      if (coordinators != null) {
-        coordinators.awaitQuietly();
-      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
+    } finally {
+      // No grace period: all that is still open is a coordinator lookup nobody waits for.
+      admin.close(Duration.ZERO);
     }
   }
 
