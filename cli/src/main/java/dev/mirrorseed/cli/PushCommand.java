@@ -154,29 +154,40 @@ final class PushCommand implements Callable<Integer> {
       Map<TopicPartition, Long> from, RunPublisher publisher) implements AutoCloseable {
     static Pipeline start(KafkaSettings kafka, int workers, RegistryClients registries, Resilience resilience,
         Depth depth, Path staging, HeldPlan held, PrintWriter out) {
-      TopicSetup.ensureTopicsForWorkers(kafka);
-      phase("topics ready", kafka);
+      // The workers open their clients and transactions while the topics are made, and join once they are.
+      CompletableFuture<Void> topics = CompletableFuture.runAsync(() -> TopicSetup.ensureTopicsForWorkers(kafka));
       WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries, resilience);
-      pool.start();
+      pool.start(topics);
+      String runId = RunIds.next();
+      RunPublisher publisher = null;
       try {
+        publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString());
+        join(topics);
+        phase("topics ready", kafka);
+        // Made while the group forms: neither depends on it.
+        RunVerifier verifier = new RunVerifier(kafka, registries, resilience::read, depth, OutcomeLine.printer(out));
+        Map<TopicPartition, Long> from = verifier.currentPositions();
         // Publishing into a group still forming would move pushes between workers mid-push.
         pool.awaitAssignments(GROUP_SETTLES_WITHIN);
         phase("workers joined", pool);
-        RunVerifier verifier = new RunVerifier(kafka, registries, resilience::read, depth, OutcomeLine.printer(out));
-        String runId = RunIds.next();
-        Map<TopicPartition, Long> from = verifier.currentPositions();
-        RunPublisher publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString());
         held.release(publisher);
         phase("publishing", publisher);
         return new Pipeline(pool, verifier, runId, from, publisher);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        pool.close();
+        closeAll(publisher, pool);
         throw new IllegalStateException("interrupted while the workers joined their group", e);
       } catch (RuntimeException e) {
-        pool.close();
+        closeAll(publisher, pool);
         throw e;
       }
+    }
+
+    private static void closeAll(RunPublisher publisher, WorkerPool pool) {
+      if (publisher != null) {
+        publisher.close();
+      }
+      pool.close();
     }
 
     /** Ends the run's publication as the bundle was {@code read}, and waits for every verdict. */

@@ -15,10 +15,14 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -28,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +70,8 @@ public final class PushWorker implements Runnable {
   private final CountDownLatch assigned = new CountDownLatch(1);
   private final AtomicInteger pushThreads = new AtomicInteger();
 
+  /** The thread opening the clients, until they are open: stop() interrupts it. */
+  private Thread opener;
   // Touched by the poll thread only (the rebalance listener runs inside poll).
   private Consumer<String, MirrorEvent> requests;
   private ResultTransactions results;
@@ -90,6 +97,19 @@ public final class PushWorker implements Runnable {
 
   @Override
   public void run() {
+    run(CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * As {@link #run()}, but joins the group only once {@code topicsReady} completes: the worker opens its
+   * clients and initialises its transactions meanwhile, the slow part of its start on a fresh cluster.
+   * A consumer subscribing earlier could have the broker auto-create the requests topic its own way.
+   * If {@code topicsReady} fails, the worker ends without joining; whoever made the topics reports why.
+   */
+  public void run(Future<?> topicsReady) {
+    if (!opening()) {
+      return;
+    }
     // A thread per push, not one reused: an abandoned push that ignores its interrupt for a while
     // must not hold up the next one.
     ExecutorService pushing = Executors.newCachedThreadPool(task -> {
@@ -101,6 +121,9 @@ public final class PushWorker implements Runnable {
         ResultTransactions transactions = new ResultTransactions(clients, workerId, settings.topics().results())) {
       requests = consumer;
       results = transactions;
+      if (!awaitTopics(topicsReady) || !opened()) {
+        return;
+      }
       consumer.subscribe(List.of(settings.topics().requests()), new Handover());
       while (running.get() || inFlight != null) {
         if (inFlight == null) {
@@ -116,9 +139,50 @@ public final class PushWorker implements Runnable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (InterruptException e) {
+      // stop() interrupted the opening of the clients (initTransactions waits out a missing cluster).
+      if (running.get()) {
+        throw e;
+      }
     } finally {
+      synchronized (this) {
+        opener = null;
+      }
       pushing.shutdownNow();
     }
+  }
+
+  /** Registers this thread as the one opening the clients, unless the worker was stopped already. */
+  private synchronized boolean opening() {
+    if (running.get()) {
+      opener = Thread.currentThread();
+    }
+    return running.get();
+  }
+
+  /** The clients are open: stop() no longer interrupts. False if it was asked to, meanwhile. */
+  private synchronized boolean opened() {
+    opener = null;
+    if (!running.get()) {
+      // stop()'s interrupt, if it came after the clients had opened: it must not fail their close.
+      Thread.interrupted();
+      return false;
+    }
+    return true;
+  }
+
+  private boolean awaitTopics(Future<?> topicsReady) throws InterruptedException {
+    while (running.get()) {
+      try {
+        topicsReady.get(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+      } catch (TimeoutException e) {
+        // Still being made; check for stop() again.
+      } catch (ExecutionException e) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** Waits until the group has given this worker partitions to read; false if it did not in time. */
@@ -129,9 +193,16 @@ public final class PushWorker implements Runnable {
   /**
    * Asks the loop to end; safe from any thread. A push in flight gets {@link #HANDOVER_GRACE} to finish
    * and be committed, else it is handed back. No wakeup: the loop polls every half second anyway.
+   * A worker still opening its clients is interrupted: initialising transactions waits out a missing
+   * cluster for minutes.
    */
   public void stop() {
     running.set(false);
+    synchronized (this) {
+      if (opener != null) {
+        opener.interrupt();
+      }
+    }
   }
 
   private ConsumerRecords<String, MirrorEvent> poll(Duration timeout) {

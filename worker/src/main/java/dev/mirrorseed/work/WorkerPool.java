@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,6 +24,7 @@ public final class WorkerPool implements AutoCloseable {
   private final List<PushWorker> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicReference<Throwable> crash = new AtomicReference<>();
+  private final CompletableFuture<Void> topicsReady = new CompletableFuture<>();
 
   public WorkerPool(KafkaSettings settings, int size, String processId, RegistryClients registries) {
     this(settings, size, processId, registries, Resilience.defaults());
@@ -36,14 +39,31 @@ public final class WorkerPool implements AutoCloseable {
       PushWorker worker = new PushWorker(settings, workerId,
           registry -> new ImagePusher(registries.forRegistry(registry), resilience.forRegistry(registry),
               ledgers.computeIfAbsent(registry, key -> new BlobLedger())));
-      Thread thread = new Thread(worker, workerId);
+      Thread thread = new Thread(() -> worker.run(topicsReady), workerId);
       thread.setUncaughtExceptionHandler((t, e) -> crash.compareAndSet(null, e));
       workers.add(worker);
       threads.add(thread);
     }
   }
 
+  /** Starts the workers on topics that exist already. */
   public void start() {
+    start(CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * Starts the workers while the topics are still being made: each opens its clients and initialises
+   * its transactions at once, and joins the group when {@code topics} completes (see
+   * {@link PushWorker#run(java.util.concurrent.Future)}).
+   */
+  public void start(CompletionStage<?> topics) {
+    topics.whenComplete((made, failure) -> {
+      if (failure == null) {
+        topicsReady.complete(null);
+      } else {
+        topicsReady.completeExceptionally(failure);
+      }
+    });
     threads.forEach(Thread::start);
   }
 
