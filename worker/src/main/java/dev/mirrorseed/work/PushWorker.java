@@ -34,6 +34,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +73,9 @@ public final class PushWorker implements Runnable {
 
   /** The thread opening the clients, until they are open: stop() interrupts it. */
   private Thread opener;
+  /** Set by the poll thread; read by stop() too, to wake it up. */
+  private volatile Consumer<String, MirrorEvent> requests;
   // Touched by the poll thread only (the rebalance listener runs inside poll).
-  private Consumer<String, MirrorEvent> requests;
   private ResultTransactions results;
   private InFlight inFlight;
 
@@ -192,9 +194,10 @@ public final class PushWorker implements Runnable {
 
   /**
    * Asks the loop to end; safe from any thread. A push in flight gets {@link #HANDOVER_GRACE} to finish
-   * and be committed, else it is handed back. No wakeup: the loop polls every half second anyway.
-   * A worker still opening its clients is interrupted: initialising transactions waits out a missing
-   * cluster for minutes.
+   * and be committed, else it is handed back. The consumer is woken up, so that the workers of a pool
+   * stopped together leave their group together, not one idle poll apart, each leave rebalancing the
+   * others. A worker still opening its clients is interrupted: initialising transactions waits out a
+   * missing cluster for minutes.
    */
   public void stop() {
     running.set(false);
@@ -203,11 +206,18 @@ public final class PushWorker implements Runnable {
         opener.interrupt();
       }
     }
+    Consumer<String, MirrorEvent> consumer = requests;
+    if (consumer != null) {
+      consumer.wakeup();
+    }
   }
 
   private ConsumerRecords<String, MirrorEvent> poll(Duration timeout) {
     try {
       return requests.poll(timeout);
+    } catch (WakeupException e) {
+      // stop() asked: the loop sees it, and a push in flight is still handed over properly.
+      return ConsumerRecords.empty();
     } catch (RecordDeserializationException e) {
       // Not a mirrorseed event: nothing can be pushed for it, and it must not block its partition.
       log.warn("{}: skipping offset {} of {}, which holds no push request: {}", workerId, e.offset(),
