@@ -16,7 +16,7 @@ public final class Main {
   public static void main(String[] args) {
     // Before anything builds an HttpClient: the JDK reads this once per JVM (see ProxyTunnelAuth).
     ProxyTunnelAuth.allowBasic();
-    System.exit(commandLine().execute(args));
+    QuickExit.exit(commandLine().execute(args));
   }
 
   static CommandLine commandLine() {

@@ -134,6 +134,7 @@ final class PushCommand implements Callable<Integer> {
           embedded.close();
         }
       }).exceptionally(e -> null).join();
+      phase("stopped", broker);
     }
   }
 
