@@ -23,10 +23,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -73,6 +75,7 @@ class PushWorkerTest {
       return producer;
     }
   };
+  private final AtomicReference<Throwable> crash = new AtomicReference<>();
   private Thread thread;
   private PushWorker worker;
 
@@ -231,6 +234,54 @@ class PushWorkerTest {
     assertThat(committedOffsets()).isEmpty();
   }
 
+  @Test
+  void aWorkerInitialisesItsTransactionsAtOnceButJoinsItsGroupOnlyOnceTheTopicsAreReady() throws Exception {
+    CompletableFuture<Void> topics = new CompletableFuture<>();
+    startBefore(topics);
+
+    await(() -> !producers.isEmpty() && producers.get(0).transactionInitialized());
+    Thread.sleep(200);
+    assertThat(consumer.subscription()).as("subscribed before the topics were ready").isEmpty();
+
+    topics.complete(null);
+
+    await(() -> consumer.subscription().contains(TOPICS.requests()));
+  }
+
+  @Test
+  void aWorkerWhoseTopicsCouldNotBeMadeEndsWithoutJoining() throws Exception {
+    CompletableFuture<Void> topics = new CompletableFuture<>();
+    startBefore(topics);
+    await(() -> !producers.isEmpty() && producers.get(0).transactionInitialized());
+
+    topics.completeExceptionally(new IllegalStateException("no such cluster"));
+    thread.join(5_000);
+
+    assertThat(thread.isAlive()).isFalse();
+    assertThat(crash.get()).isNull();
+    assertThat(consumer.subscription()).isEmpty();
+    assertThat(consumer.closed()).isTrue();
+  }
+
+  @Test
+  void aWorkerStoppedWhileItsClusterIsUnreachableEndsAtOnce() throws Exception {
+    // Real clients: without an interrupt, initTransactions waits for the cluster for minutes (RIDES_OUT).
+    KafkaSettings nowhere = new KafkaSettings("127.0.0.1:1", TOPICS);
+    worker = new PushWorker(nowhere, "w1", registry -> request -> pushed(), WorkerClients.of(nowhere), GRACE);
+    thread = new Thread(() -> worker.run(new CompletableFuture<Void>()), "worker-under-test");
+    thread.setUncaughtExceptionHandler((t, e) -> crash.set(e));
+    thread.start();
+    Thread.sleep(500);
+    long stopping = System.nanoTime();
+
+    worker.stop();
+    thread.join(KafkaSettings.RIDES_OUT.toMillis());
+
+    assertThat(thread.isAlive()).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(5));
+    assertThat(crash.get()).as("what ended the worker thread").isNull();
+  }
+
   /** Starts the worker on {@code partitions} with a request on P0 whose push waits for the test. */
   private GatedPush pushInFlight(TopicPartition... partitions) throws InterruptedException {
     GatedPush push = new GatedPush();
@@ -249,6 +300,17 @@ class PushWorkerTest {
     });
     worker = new PushWorker(new KafkaSettings("unused:9092", TOPICS), "w1", registry -> push, clients, GRACE);
     thread = new Thread(worker, "worker-under-test");
+    thread.setUncaughtExceptionHandler((t, e) -> crash.set(e));
+    thread.start();
+  }
+
+  /** Starts the worker while {@code topics} are still being made, as a pool does. */
+  private void startBefore(CompletableFuture<Void> topics) {
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
+    worker = new PushWorker(new KafkaSettings("unused:9092", TOPICS), "w1", registry -> request -> pushed(), clients,
+        GRACE);
+    thread = new Thread(() -> worker.run(topics), "worker-under-test");
+    thread.setUncaughtExceptionHandler((t, e) -> crash.set(e));
     thread.start();
   }
 
