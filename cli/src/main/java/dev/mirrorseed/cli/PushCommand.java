@@ -155,10 +155,13 @@ final class PushCommand implements Callable<Integer> {
       Map<TopicPartition, Long> from, RunPublisher publisher) implements AutoCloseable {
     static Pipeline start(KafkaSettings kafka, int workers, RegistryClients registries, Resilience resilience,
         Depth depth, Path staging, HeldPlan held, PrintWriter out) {
-      // The workers open their clients and transactions while the topics are made, and join once they are.
-      CompletableFuture<Void> topics = CompletableFuture.runAsync(() -> TopicSetup.ensureTopicsForWorkers(kafka));
+      // The workers open their clients and transactions while the broker readies the topics' partitions,
+      // and join once it has. Not sooner: starting them while the controller still created the topics
+      // timed out the embedded broker's heartbeat on 2 cores (an ERROR line) in one cold run in four.
       WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries, resilience);
-      pool.start(topics);
+      CompletableFuture<Void> topics = new CompletableFuture<>();
+      CompletableFuture.runAsync(() -> TopicSetup.ensureTopicsForWorkers(kafka, () -> pool.start(topics)))
+          .whenComplete((made, failure) -> settle(topics, failure));
       String runId = RunIds.next();
       RunPublisher publisher = null;
       try {
@@ -181,6 +184,14 @@ final class PushCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         closeAll(publisher, pool);
         throw e;
+      }
+    }
+
+    private static void settle(CompletableFuture<Void> topics, Throwable failure) {
+      if (failure == null) {
+        topics.complete(null);
+      } else {
+        topics.completeExceptionally(failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
       }
     }
 

@@ -46,7 +46,7 @@ final class WorkCommand implements Callable<Integer> {
     try (RegistryStack registries = RegistryStack.open(registryOptions, resilienceOptions, metricsOptions, err,
             System.in, err);
         StopSignals stop = StopSignals.install()) {
-      TopicSetup.ensureTopicsForWorkers(settings);
+      TopicSetup.ensureTopicsForWorkers(settings, () -> { });
       Throwable crash;
       try (WorkerPool pool = new WorkerPool(settings, count, processId, registries.clients, registries.resilience)) {
         pool.start();

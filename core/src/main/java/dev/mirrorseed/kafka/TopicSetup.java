@@ -36,19 +36,21 @@ public final class TopicSetup {
    * offset lookup: producing earlier has lost records on a fresh broker (KAFKA-15591).
    */
   public static void ensureTopics(KafkaSettings settings) {
-    ensureTopics(settings, false);
+    ensureTopics(settings, false, () -> { });
   }
 
   /**
    * As {@link #ensureTopics}, for a process about to start workers: it first asks for the coordinators
    * of their group and transactions ({@link CoordinatorLookup}), so that on a fresh cluster Kafka's
    * internal topics are created before ours rather than after them, when the first worker asks.
+   * {@code whenCreated} runs once the topics exist, before their leaders are awaited: the moment a
+   * caller may start opening its workers' clients without slowing the creation itself.
    */
-  public static void ensureTopicsForWorkers(KafkaSettings settings) {
-    ensureTopics(settings, true);
+  public static void ensureTopicsForWorkers(KafkaSettings settings, Runnable whenCreated) {
+    ensureTopics(settings, true, whenCreated);
   }
 
-  private static void ensureTopics(KafkaSettings settings, boolean forWorkers) {
+  private static void ensureTopics(KafkaSettings settings, boolean forWorkers, Runnable whenCreated) {
     Topics topics = settings.topics();
     Admin admin = Admin.create(settings.admin());
     try {
@@ -73,6 +75,7 @@ public final class TopicSetup {
           }
         }
       }
+      whenCreated.run();
       awaitLeaders(admin, List.of(topics.requests(), topics.results(), topics.audit()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
