@@ -3,16 +3,20 @@ package dev.mirrorseed.registry;
 import dev.mirrorseed.registry.proxy.ProxyRoutes;
 import dev.mirrorseed.registry.proxy.ProxyServer;
 import dev.mirrorseed.registry.proxy.ProxyTunnelAuth;
+import dev.mirrorseed.registry.tls.ClientCertificateProbe;
 import dev.mirrorseed.registry.tls.RegistryTls;
 import dev.mirrorseed.registry.tls.TlsTrust;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -30,6 +34,7 @@ final class HttpClientTransport implements Transport {
 
   private final HttpClient http;
   private final RegistryTls tls;
+  private final URI registry;
   private final ProxyServer proxy;
 
   /**
@@ -38,6 +43,7 @@ final class HttpClientTransport implements Transport {
    */
   HttpClientTransport(RegistryEndpoint endpoint, TlsTrust trust, ProxyRoutes routes) {
     this.tls = endpoint.plainHttp() ? null : RegistryTls.of(trust);
+    this.registry = endpoint.baseUri();
     this.proxy = routes.forUri(endpoint.baseUri()).orElse(null);
     HttpClient.Builder builder = HttpClient.newBuilder()
         // HTTP/2 would first try an h2c upgrade on plain HTTP, which some registries and proxies
@@ -102,7 +108,21 @@ final class HttpClientTransport implements Transport {
     if (tls != null && has(e, SSLException.class)) {
       return new TlsFailure(tls, e);
     }
+    // A registry that demands a client certificate may refuse ours (or none) so that we only see a reset.
+    if (tls != null && proxy == null && brokeOff(e)) {
+      Optional<SSLException> refusal = ClientCertificateProbe.refusal(tls, registry);
+      if (refusal.isPresent()) {
+        refusal.get().addSuppressed(e);
+        return new TlsFailure(tls, refusal.get());
+      }
+    }
     return e;
+  }
+
+  /** A connection that closed under the exchange, not one that never opened or stayed silent. */
+  private static boolean brokeOff(IOException e) {
+    return !(e instanceof HttpTimeoutException) && !has(e, ConnectException.class)
+        && !has(e, UnresolvedAddressException.class);
   }
 
   private static boolean has(Throwable e, Class<? extends Throwable> type) {

@@ -8,8 +8,11 @@ import dev.mirrorseed.fixtures.RegistryServer;
 import dev.mirrorseed.fixtures.RegistryVariant;
 import dev.mirrorseed.fixtures.TestCa;
 import dev.mirrorseed.fixtures.TinyProxy;
+import dev.mirrorseed.registry.tls.ClientCertificateProbe;
+import dev.mirrorseed.registry.tls.RegistryTls;
 import dev.mirrorseed.registry.tls.TlsTrust;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -99,6 +102,22 @@ class MutualTlsTest {
     }
   }
 
+  @Test
+  void theProbeReadsTheRefusalThatARequestCanMissAndNothingForAnAcceptedCertificate() throws IOException {
+    // What a request that broke off falls back on: with TLS 1.3 the refusal can race the request.
+    TestCa.Issued stranger = TestCa.create(certs.resolve("probe-stranger-ca"), "probe stranger CA")
+        .issueClient("probe-stranger", "seeder");
+    TestCa.Issued trusted = ca.issueClient("probe-trusted", "seeder");
+    URI registryUri = URI.create("https://" + address);
+
+    RegistryTls refused = RegistryTls.of(new TlsTrust(null, certDir(stranger.certificate(), stranger.key()), false));
+    assertThat(ClientCertificateProbe.refusal(refused, registryUri))
+        .hasValueSatisfying(e -> assertThat(e.getMessage()).contains("Received fatal alert"));
+
+    RegistryTls accepted = RegistryTls.of(new TlsTrust(null, certDir(trusted.certificate(), trusted.key(), "ok"), false));
+    assertThat(ClientCertificateProbe.refusal(accepted, registryUri)).isEmpty();
+  }
+
   private void pingWith(Path certDir) {
     try (RegistryClient client = client(address, new TlsTrust(null, certDir, false))) {
       client.ping();
@@ -107,7 +126,11 @@ class MutualTlsTest {
 
   /** certs.d as docker and skopeo read it: the CA as ca.crt, the client pair as client.cert + client.key. */
   private Path certDir(Path certificate, Path key) throws IOException {
-    Path certDir = Files.createDirectories(dir.resolve("certs.d"));
+    return certDir(certificate, key, "certs.d");
+  }
+
+  private Path certDir(Path certificate, Path key, String name) throws IOException {
+    Path certDir = Files.createDirectories(dir.resolve(name));
     Files.copy(ca.certificate(), certDir.resolve("ca.crt"));
     Files.copy(certificate, certDir.resolve("client.cert"));
     Files.copy(key, certDir.resolve("client.key"));
