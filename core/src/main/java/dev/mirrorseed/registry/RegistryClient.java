@@ -147,11 +147,7 @@ public final class RegistryClient implements AutoCloseable {
    * lacks it (404) or the registry names no digest.
    */
   public Optional<Digest> manifestDigest(String repository, String reference) {
-    HttpRequest head = request(paths.manifest(repository, reference))
-        .timeout(EXCHANGE_TIMEOUT)
-        .header("Accept", ACCEPT_MANIFESTS)
-        .method("HEAD", BodyPublishers.noBody())
-        .build();
+    HttpRequest head = manifestRequest(repository, reference).method("HEAD", BodyPublishers.noBody()).build();
     HttpResponse<byte[]> response = send(head, 200, 404);
     return response.statusCode() == 404 ? Optional.empty() : headerDigest(response);
   }
@@ -162,16 +158,18 @@ public final class RegistryClient implements AutoCloseable {
    * @throws RegistryException with {@link RegistryException#statusCode()} 404 when it is not there
    */
   public FetchedManifest getManifest(String repository, String reference) {
-    HttpRequest get = request(paths.manifest(repository, reference))
-        .timeout(EXCHANGE_TIMEOUT)
-        .header("Accept", ACCEPT_MANIFESTS)
-        .GET()
-        .build();
+    HttpRequest get = manifestRequest(repository, reference).GET().build();
     HttpResponse<byte[]> response = send(get, 200);
     String mediaType = response.headers().firstValue("Content-Type")
         .map(type -> type.split(";", 2)[0].strip())
         .orElse("");
     return new FetchedManifest(response.body(), mediaType, headerDigest(response).orElse(null));
+  }
+
+  private HttpRequest.Builder manifestRequest(String repository, String reference) {
+    return request(paths.manifest(repository, reference))
+        .timeout(EXCHANGE_TIMEOUT)
+        .header("Accept", ACCEPT_MANIFESTS);
   }
 
   /** Total blob body bytes this client has sent, failed uploads included. */
