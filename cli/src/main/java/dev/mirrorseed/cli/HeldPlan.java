@@ -1,36 +1,58 @@
 package dev.mirrorseed.cli;
 
 import dev.mirrorseed.events.ImageSpec;
+import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.plan.BrokenImage;
 import dev.mirrorseed.plan.PlanListener;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Lets the bundle be read while Kafka is still starting: images found before the run can be published
- * are held, in order, and handed on when it can. If Kafka fails to come up, the next image stops the
- * reading with that failure instead of reading gigabytes for nothing.
+ * are held and handed on when it can, the largest first. If Kafka fails to come up, the next image
+ * stops the reading with that failure instead of reading gigabytes for nothing.
+ *
+ * <p>Largest first because a run lasts at least as long as its largest image takes alone: started
+ * last, it would upload on its own at the end while the other workers idle. Within a run the order
+ * changes nothing else: no two images claim the same tag with different digests (the planner refuses).
  */
 final class HeldPlan implements PlanListener {
-  private final List<Consumer<PlanListener>> held = new ArrayList<>();
+  private static final Comparator<ImageSpec> LARGEST_FIRST =
+      Comparator.comparingLong(HeldPlan::bytes).reversed();
+
+  private final List<ImageSpec> heldReady = new ArrayList<>();
+  private final List<BrokenImage> heldBroken = new ArrayList<>();
   private PlanListener target;
   private RuntimeException failure;
 
   @Override
   public synchronized void imageReady(ImageSpec image) {
-    deliver(listener -> listener.imageReady(image));
+    failIfFailed();
+    if (target == null) {
+      heldReady.add(image);
+    } else {
+      target.imageReady(image);
+    }
   }
 
   @Override
   public synchronized void imageBroken(BrokenImage image) {
-    deliver(listener -> listener.imageBroken(image));
+    failIfFailed();
+    if (target == null) {
+      heldBroken.add(image);
+    } else {
+      target.imageBroken(image);
+    }
   }
 
   /** From now on images go to {@code listener}, the held ones first. */
   synchronized void release(PlanListener listener) {
-    held.forEach(event -> event.accept(listener));
-    held.clear();
+    heldBroken.forEach(listener::imageBroken);
+    // A stable sort: images of the same size keep the bundle's order.
+    heldReady.stream().sorted(LARGEST_FIRST).forEach(listener::imageReady);
+    heldBroken.clear();
+    heldReady.clear();
     target = listener;
   }
 
@@ -39,14 +61,13 @@ final class HeldPlan implements PlanListener {
     failure = cause;
   }
 
-  private void deliver(Consumer<PlanListener> event) {
+  private void failIfFailed() {
     if (failure != null) {
       throw failure;
     }
-    if (target == null) {
-      held.add(event);
-    } else {
-      event.accept(target);
-    }
+  }
+
+  private static long bytes(ImageSpec image) {
+    return image.blobs().stream().mapToLong(Descriptor::size).sum();
   }
 }

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.kafka.KafkaUnavailableException;
+import dev.mirrorseed.oci.Descriptor;
+import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.plan.BrokenImage;
 import dev.mirrorseed.plan.PlanListener;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class HeldPlanTest {
@@ -26,16 +30,21 @@ class HeldPlanTest {
   };
 
   @Test
-  void imagesFoundBeforeKafkaIsReadyArriveInOrderOnRelease() {
+  void imagesFoundBeforeKafkaIsReadyArriveOnReleaseTheLargestFirstThenTheRestAsFound() {
     HeldPlan held = new HeldPlan();
-    held.imageReady(image("a"));
-    held.imageBroken(new BrokenImage("b", "", "", List.of(), "bad"));
+    held.imageReady(image("small", 10));
+    held.imageReady(image("large", 400, 100));
+    held.imageBroken(new BrokenImage("broken", "", "", List.of(), "bad"));
+    held.imageReady(image("also-small", 10));
+    held.imageReady(image("medium", 300));
     assertThat(seen).isEmpty();
 
     held.release(recorder);
-    held.imageReady(image("c"));
+    held.imageReady(image("tiny", 1));
+    held.imageReady(image("huge", 1000));
 
-    assertThat(seen).containsExactly("ready a", "broken b", "ready c");
+    assertThat(seen).containsExactly("broken broken", "ready large", "ready medium", "ready small",
+        "ready also-small", "ready tiny", "ready huge");
   }
 
   @Test
@@ -45,10 +54,14 @@ class HeldPlanTest {
 
     held.fail(down);
 
-    assertThatThrownBy(() -> held.imageReady(image("a"))).isSameAs(down);
+    assertThatThrownBy(() -> held.imageReady(image("a", 1))).isSameAs(down);
   }
 
-  private static ImageSpec image(String name) {
-    return new ImageSpec(name, "127.0.0.1:5000", name, List.of("1"), null, List.of(), List.of());
+  private static ImageSpec image(String name, long... blobSizes) {
+    List<Descriptor> blobs = LongStream.of(blobSizes)
+        .mapToObj(size -> new Descriptor("application/vnd.oci.image.layer.v1.tar",
+            Digest.of((name + size).getBytes(StandardCharsets.UTF_8)), size))
+        .toList();
+    return new ImageSpec(name, "127.0.0.1:5000", name, List.of("1"), null, List.of(), blobs);
   }
 }
