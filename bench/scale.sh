@@ -12,9 +12,9 @@
 #   work xN  N `mirrorseed work --workers 1` processes on one standalone broker, then `produce` and
 #            `verify --run`, timed from produce's start: the distributed form. Each process has a
 #            bulkhead and a ledger of its own, so processes may each send a layer they share.
-# Within one image a worker already sends the image's blobs side by side (BlobSender), so N=1 has
-# more than one connection busy; the relay counts connections and exchanges (a request and its
-# response) open at once, which is what the curve should be read against.
+# A worker pushes up to 3 images at once (one per partition) and sends each image's blobs side by
+# side (BlobSender), so N=1 has more than one connection busy; the relay counts connections and
+# exchanges (a request and its response) open at once, which is what the curve should be read against.
 #
 # Usage: bench/scale.sh [SIZE, default 512M] [ROUNDS, default 1]; environment: WORKERS (default
 # "1 2 4"), MODES (default "push work"), LARGEST (one extra layer of the first image, default 0: a

@@ -1,11 +1,13 @@
 package dev.mirrorseed.cli;
 
+import dev.mirrorseed.work.PushWorker;
 import picocli.CommandLine.Option;
 
 /** How many workers a process runs, on push and work. */
 final class WorkerOptions {
   @Option(names = "--workers", paramLabel = "N", defaultValue = "4",
-      description = "Worker threads pushing images in parallel (default: ${DEFAULT-VALUE}).")
+      description = "Workers (consumer-group members) pushing in parallel, each up to "
+          + PushWorker.PUSHES_AT_ONCE + " images at once (default: ${DEFAULT-VALUE}).")
   int workers;
 
   int count() {

@@ -59,7 +59,8 @@ class WorkerDeliveryTest {
     publishRequest();
     AtomicReference<Throwable> death = new AtomicReference<>();
     Thread killed = new Thread(new PushWorker(settings, "killed", registry -> countedPush(Duration.ZERO),
-        killedBeforeCommit(WorkerClients.of(settings)), PushWorker.HANDOVER_GRACE), "killed");
+        killedBeforeCommit(WorkerClients.of(settings)), PushWorker.HANDOVER_GRACE, PushWorker.PUSHES_AT_ONCE),
+        "killed");
     killed.setUncaughtExceptionHandler((thread, e) -> death.set(e));
 
     killed.start();
@@ -104,7 +105,7 @@ class WorkerDeliveryTest {
       }
     };
     PushWorker worker = new PushWorker(settings, "slow", registry -> countedPush(Duration.ofSeconds(4)), impatient,
-        PushWorker.HANDOVER_GRACE);
+        PushWorker.HANDOVER_GRACE, PushWorker.PUSHES_AT_ONCE);
     Thread running = new Thread(worker, "slow");
     running.start();
     try {

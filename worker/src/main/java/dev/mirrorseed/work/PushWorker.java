@@ -13,14 +13,19 @@ import dev.mirrorseed.push.PushOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,20 +44,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One member of the worker consumer group. It takes one push request at a time and pushes the image on
- * a thread of its own, while the poll thread keeps polling with every partition paused, so a push may
- * last far longer than {@code max.poll.interval.ms} without the worker leaving its group. The result
- * and the request's offset are then committed in one transaction ({@link ResultTransactions}): a crash
- * repeats a push (harmless: pushes are content-addressed) but never loses one or records it twice.
+ * One member of the worker consumer group. It pushes up to {@link #PUSHES_AT_ONCE} images at once, at
+ * most one per partition (a partition's requests stay in order), each on a thread of its own, while the
+ * poll thread keeps polling with those partitions paused (every partition, once it is full), so a push
+ * may last far longer than {@code max.poll.interval.ms} without the worker leaving its group. Each
+ * result and its request's offset are then committed in one transaction ({@link ResultTransactions}):
+ * a crash repeats a push (harmless: pushes are content-addressed) but never loses one or records it
+ * twice.
  *
- * <p>When a rebalance takes away the partition of the push in flight, or the worker is stopped, the
- * push gets {@link #HANDOVER_GRACE} to finish and its result is committed while the partition is still
- * this worker's; a push that needs longer is abandoned uncommitted, and the partition's next owner
- * pushes the image again.
+ * <p>When a rebalance takes away the partition of a push in flight, or the worker is stopped, the push
+ * gets {@link #HANDOVER_GRACE} to finish and its result is committed while the partition is still this
+ * worker's; a push that needs longer is abandoned uncommitted, and the partition's next owner pushes
+ * the image again.
  */
 public final class PushWorker implements Runnable {
   /** How long a push in flight may take to finish when its partition is revoked or the worker stops. */
   public static final Duration HANDOVER_GRACE = Duration.ofSeconds(5);
+  /**
+   * Pushes one worker runs side by side, from different partitions. More than one, so that a large
+   * image does not hold up the small ones queued on the worker's other partitions while the rest of
+   * the pool idles; the upload bulkhead, not this, bounds the uploads.
+   */
+  public static final int PUSHES_AT_ONCE = 3;
   private static final Logger log = LoggerFactory.getLogger(PushWorker.class);
   private static final Duration IDLE_POLL = Duration.ofMillis(500);
   /** How often the poll thread polls while a push runs: often enough to join rebalances at once. */
@@ -67,6 +80,7 @@ public final class PushWorker implements Runnable {
   private final PusherFactory pushers;
   private final WorkerClients clients;
   private final Duration handoverGrace;
+  private final int pushesAtOnce;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final CountDownLatch assigned = new CountDownLatch(1);
   private final AtomicInteger pushThreads = new AtomicInteger();
@@ -77,7 +91,9 @@ public final class PushWorker implements Runnable {
   private volatile Consumer<String, MirrorEvent> requests;
   // Touched by the poll thread only (the rebalance listener runs inside poll).
   private ResultTransactions results;
-  private InFlight inFlight;
+  private final Map<TopicPartition, InFlight> inFlight = new LinkedHashMap<>();
+  /** Partitions whose push has finished, told by the push threads, so the poll thread commits at once. */
+  private final BlockingQueue<TopicPartition> finished = new LinkedBlockingQueue<>();
 
   /** Gives the pusher for a target registry; workers keep one client per registry. */
   public interface PusherFactory {
@@ -85,16 +101,20 @@ public final class PushWorker implements Runnable {
   }
 
   public PushWorker(KafkaSettings settings, String workerId, PusherFactory pushers) {
-    this(settings, workerId, pushers, WorkerClients.of(settings), HANDOVER_GRACE);
+    this(settings, workerId, pushers, WorkerClients.of(settings), HANDOVER_GRACE, PUSHES_AT_ONCE);
   }
 
-  public PushWorker(
-      KafkaSettings settings, String workerId, PusherFactory pushers, WorkerClients clients, Duration handoverGrace) {
+  public PushWorker(KafkaSettings settings, String workerId, PusherFactory pushers, WorkerClients clients,
+      Duration handoverGrace, int pushesAtOnce) {
+    if (pushesAtOnce < 1) {
+      throw new IllegalArgumentException("a worker must push at least one image at a time, got " + pushesAtOnce);
+    }
     this.settings = settings;
     this.workerId = workerId;
     this.pushers = pushers;
     this.clients = clients;
     this.handoverGrace = handoverGrace;
+    this.pushesAtOnce = pushesAtOnce;
   }
 
   @Override
@@ -127,15 +147,18 @@ public final class PushWorker implements Runnable {
         return;
       }
       consumer.subscribe(List.of(settings.topics().requests()), new Handover());
-      while (running.get() || inFlight != null) {
-        if (inFlight == null) {
+      while (running.get() || !inFlight.isEmpty()) {
+        if (!running.get()) {
+          handOver(List.copyOf(inFlight.keySet()), "the worker is stopping");
+        } else if (inFlight.isEmpty()) {
           take(poll(IDLE_POLL), pushing);
-        } else if (!running.get()) {
-          handOver("the worker is stopping");
+        } else if (inFlight.size() < pushesAtOnce) {
+          // Room for more: wait for requests, and commit what finished meanwhile.
+          take(poll(BUSY_POLL), pushing);
+          finishDone(finished.poll());
         } else {
-          if (inFlight.await(BUSY_POLL)) {
-            finish(true);
-          }
+          // Full: wait for a push to finish, polling only to stay in the group.
+          finishDone(finished.poll(BUSY_POLL.toMillis(), TimeUnit.MILLISECONDS));
           take(poll(Duration.ZERO), pushing);
         }
       }
@@ -231,14 +254,44 @@ public final class PushWorker implements Runnable {
   private void take(ConsumerRecords<String, MirrorEvent> records, ExecutorService pushing) {
     for (ConsumerRecord<String, MirrorEvent> record : records) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-      if (inFlight != null) {
-        // Every partition is paused while a push runs, so this is not expected; read it again later.
+      if (inFlight.containsKey(partition) || inFlight.size() >= pushesAtOnce) {
+        // Such partitions are paused, so this is not expected; read it again later.
         requests.seek(partition, record.offset());
       } else if (record.value() instanceof PushRequest request) {
-        requests.pause(requests.assignment());
-        inFlight = new InFlight(record, pushing.submit(() -> push(request)));
+        FutureTask<PushResult> push = new FutureTask<>(() -> push(request)) {
+          @Override
+          protected void done() {
+            // Called once the result is set (or the push cancelled), so the poll thread finds it done.
+            finished.add(partition);
+          }
+        };
+        inFlight.put(partition, new InFlight(record, push));
+        pushing.execute(push);
+        pauseBusyPartitions();
       } else {
         results.commit(partition, record.offset(), record.key(), null, requests.groupMetadata());
+      }
+    }
+  }
+
+  /**
+   * Pauses the partitions with a push in flight, or every partition while the worker is full, and
+   * resumes the rest: a paused partition's records stay where they are for later.
+   */
+  private void pauseBusyPartitions() {
+    Set<TopicPartition> assigned = requests.assignment();
+    Set<TopicPartition> busy = inFlight.size() >= pushesAtOnce ? assigned : inFlight.keySet();
+    requests.pause(assigned.stream().filter(busy::contains).toList());
+    requests.resume(assigned.stream().filter(partition -> !busy.contains(partition)).toList());
+  }
+
+  /** Commits every push that has finished, starting with {@code first}'s (if not null). */
+  private void finishDone(TopicPartition first) {
+    for (TopicPartition partition = first; partition != null; partition = finished.poll()) {
+      InFlight done = inFlight.get(partition);
+      // Gone when it was handed over already; another push of the partition's, when that one was.
+      if (done != null && done.push().isDone()) {
+        finish(partition, true);
       }
     }
   }
@@ -249,10 +302,8 @@ public final class PushWorker implements Runnable {
    * that left the partition here refuses the old generation's offsets, yet the push stands), and only
    * when that fails too seeks back and pushes the image again, unless a commit did land.
    */
-  private void finish(boolean keepsPartition) {
-    InFlight done = inFlight;
-    inFlight = null;
-    TopicPartition partition = done.partition();
+  private void finish(TopicPartition partition, boolean keepsPartition) {
+    InFlight done = inFlight.remove(partition);
     long offset = done.request().offset();
     boolean committed = commit(done);
     for (int again = 0; !committed && again < COMMIT_RETRIES && keepsPartition && mustRedo(partition, offset); again++) {
@@ -262,7 +313,7 @@ public final class PushWorker implements Runnable {
     if (!committed && keepsPartition && mustRedo(partition, offset)) {
       requests.seek(partition, offset);
     }
-    requests.resume(requests.paused());
+    pauseBusyPartitions();
   }
 
   private boolean commit(InFlight done) {
@@ -297,55 +348,60 @@ public final class PushWorker implements Runnable {
   }
 
   /**
-   * Gives the push in flight the grace to finish and commits it, or abandons it uncommitted; either
-   * way the partition's next owner, not this worker, pushes it again if the commit fails.
+   * Gives the pushes in flight from {@code partitions} the grace, together, to finish and commits each
+   * that does, or abandons it uncommitted; either way the partition's next owner, not this worker,
+   * pushes it again if the commit fails.
    */
-  private void handOver(String why) {
-    boolean finished;
-    try {
-      finished = inFlight.await(handoverGrace);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      finished = false;
-    }
-    if (finished) {
-      finish(false);
-    } else {
-      abandon(why);
+  private void handOver(Collection<TopicPartition> partitions, String why) {
+    long deadline = System.nanoTime() + handoverGrace.toNanos();
+    for (TopicPartition partition : partitions) {
+      InFlight push = inFlight.get(partition);
+      if (push == null) {
+        continue;
+      }
+      boolean done;
+      try {
+        done = push.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        done = false;
+      }
+      if (done) {
+        finish(partition, false);
+      } else {
+        abandon(partition, why);
+      }
     }
   }
 
-  private void abandon(String why) {
-    ConsumerRecord<String, MirrorEvent> request = inFlight.request();
-    inFlight.abandon();
-    inFlight = null;
+  private void abandon(TopicPartition partition, String why) {
+    InFlight push = inFlight.remove(partition);
+    ConsumerRecord<String, MirrorEvent> request = push.request();
+    push.abandon();
     log.info("{}: handing back offset {} of {}-{} unfinished ({}); the partition's next owner pushes it again",
         workerId, request.offset(), request.topic(), request.partition(), why);
-    requests.resume(requests.paused());
+    pauseBusyPartitions();
   }
 
   /** Keeps a rebalance from taking a partition away from under a push, or feeding a busy worker. */
   private final class Handover implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      // The partition is still this worker's until this returns: a result committed now is valid.
-      if (inFlight != null && partitions.contains(inFlight.partition())) {
-        handOver("its partition was reassigned");
-      }
+      // The partitions are still this worker's until this returns: a result committed now is valid.
+      handOver(partitions.stream().filter(inFlight::containsKey).toList(), "its partition was reassigned");
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       // Out of the group already: nothing can be committed, so there is nothing to wait for.
-      if (inFlight != null && partitions.contains(inFlight.partition())) {
-        abandon("the worker lost its partitions");
-      }
+      partitions.stream().filter(inFlight::containsKey).toList()
+          .forEach(partition -> abandon(partition, "the worker lost its partitions"));
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      if (inFlight != null) {
-        requests.pause(partitions);
+      if (!inFlight.isEmpty()) {
+        pauseBusyPartitions();
       }
       if (!requests.assignment().isEmpty()) {
         assigned.countDown();
@@ -358,8 +414,8 @@ public final class PushWorker implements Runnable {
     try {
       PushOutcome outcome = pushers.forRegistry(request.image().targetRegistry()).push(request);
       long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-      log.debug("pushed {} ({} uploaded, {} skipped, {} mounted, {} bytes)", request.image().targetRef(),
-          outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.blobsMounted(), outcome.bytesUploaded());
+      log.debug("pushed {} in {} ms ({} uploaded, {} skipped, {} mounted, {} bytes)", request.image().targetRef(),
+          millis, outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.blobsMounted(), outcome.bytesUploaded());
       return new ImagePushed(request.runId(), Instant.now(), request.image(), outcome.pushedDigest(),
           outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.blobsMounted(), outcome.bytesUploaded(),
           outcome.attempts(), millis, workerId, Writer.current());

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,7 @@ class PushWorkerTest {
   private static final Topics TOPICS = new Topics("t");
   private static final TopicPartition P0 = new TopicPartition(TOPICS.requests(), 0);
   private static final TopicPartition P1 = new TopicPartition(TOPICS.requests(), 1);
+  private static final TopicPartition P2 = new TopicPartition(TOPICS.requests(), 2);
   private static final Duration GRACE = Duration.ofMillis(300);
 
   private final PollCountingConsumer consumer = new PollCountingConsumer();
@@ -88,8 +90,11 @@ class PushWorkerTest {
   }
 
   @Test
-  void aPushKeepsThePollLoopGoingWithEveryPartitionPausedAndCommitsOnce() throws Exception {
-    GatedPush push = pushInFlight(P0, P1);
+  void aFullWorkerKeepsThePollLoopGoingWithEveryPartitionPausedAndCommitsOnce() throws Exception {
+    GatedPush push = new GatedPush();
+    start(push, 1, P0, P1);
+    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
+    assertThat(push.started.await(5, TimeUnit.SECONDS)).as("push started").isTrue();
     int pollsBefore = consumer.pausedPolls.get();
 
     Thread.sleep(600);
@@ -105,6 +110,58 @@ class PushWorkerTest {
     assertThat(committedOffsets()).containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
     await(() -> consumer.paused().isEmpty());
     assertThat(push.calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aWorkerPushesFromSeveralPartitionsAtOnceButOneAtATimePerPartitionAndCommitsEachAsItEnds() {
+    GatedPushes pushes = new GatedPushes("a", "b", "c", "d");
+    start(pushes, 2, P0, P1, P2);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 0, "a"));
+      consumer.addRecord(request(P0, 1, "b"));
+      consumer.addRecord(request(P1, 0, "c"));
+      consumer.addRecord(request(P2, 0, "d"));
+    });
+
+    // Two of a, c, d (which two is the consumer's pick): then the worker is full.
+    await(() -> pushes.started.size() == 2);
+    assertThat(pushes.started).as("b waits behind a on P0").doesNotContain("b");
+    await(() -> consumer.paused().equals(Set.of(P0, P1, P2)));
+    assertThat(committedOffsets()).isEmpty();
+
+    String notA = pushes.started.stream().filter(name -> !name.equals("a")).findFirst().orElseThrow();
+    pushes.release(notA);
+    await(() -> pushes.started.size() == 3);
+    assertThat(pushes.started).as("a freed slot goes to a partition without a push in flight")
+        .containsExactlyInAnyOrder("a", "c", "d");
+    assertThat(committedOffsets()).hasSize(1);
+
+    List.of("a", "b", "c", "d").forEach(pushes::release);
+    await(() -> committedOffsets().size() == 4);
+
+    assertThat(pushes.endedBeforeStart.get("b")).as("ended when b started").contains("a");
+    assertThat(committedOffsets().stream().filter(offsets -> offsets.containsKey(P0)).toList())
+        .containsExactly(Map.of(P0, new OffsetAndMetadata(1)), Map.of(P0, new OffsetAndMetadata(2)));
+    await(() -> consumer.paused().isEmpty());
+  }
+
+  @Test
+  void stoppingGivesEveryPushInFlightOneGraceTogether() throws Exception {
+    GatedPushes pushes = new GatedPushes("a", "b");
+    start(pushes, 2, P0, P1);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 0, "a"));
+      consumer.addRecord(request(P1, 0, "b"));
+    });
+    await(() -> pushes.started.size() == 2);
+    long stopping = System.nanoTime();
+
+    worker.stop();
+    thread.join(5_000);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(GRACE.multipliedBy(2));
+    assertThat(pushes.interrupted).containsExactlyInAnyOrder("a", "b");
+    assertThat(committedOffsets()).isEmpty();
   }
 
   @Test
@@ -267,7 +324,8 @@ class PushWorkerTest {
   void aWorkerStoppedWhileItsClusterIsUnreachableEndsAtOnce() throws Exception {
     // Real clients: without an interrupt, initTransactions waits for the cluster for minutes (RIDES_OUT).
     KafkaSettings nowhere = new KafkaSettings("127.0.0.1:1", TOPICS);
-    worker = new PushWorker(nowhere, "w1", registry -> request -> pushed(), WorkerClients.of(nowhere), GRACE);
+    worker = new PushWorker(nowhere, "w1", registry -> request -> pushed(), WorkerClients.of(nowhere), GRACE,
+        PushWorker.PUSHES_AT_ONCE);
     thread = new Thread(() -> worker.run(new CompletableFuture<Void>()), "worker-under-test");
     thread.setUncaughtExceptionHandler((t, e) -> crash.set(e));
     thread.start();
@@ -292,13 +350,18 @@ class PushWorkerTest {
   }
 
   private void start(ImagePush push, TopicPartition... partitions) {
+    start(push, PushWorker.PUSHES_AT_ONCE, partitions);
+  }
+
+  private void start(ImagePush push, int pushesAtOnce, TopicPartition... partitions) {
     consumer.setMaxPollRecords(1);
     consumer.schedulePollTask(() -> {
       consumer.rebalance(List.of(partitions));
       consumer.updateBeginningOffsets(Arrays.stream(partitions)
           .collect(Collectors.toMap(p -> p, p -> 0L)));
     });
-    worker = new PushWorker(new KafkaSettings("unused:9092", TOPICS), "w1", registry -> push, clients, GRACE);
+    worker = new PushWorker(new KafkaSettings("unused:9092", TOPICS), "w1", registry -> push, clients, GRACE,
+        pushesAtOnce);
     thread = new Thread(worker, "worker-under-test");
     thread.setUncaughtExceptionHandler((t, e) -> crash.set(e));
     thread.start();
@@ -308,7 +371,7 @@ class PushWorkerTest {
   private void startBefore(CompletableFuture<Void> topics) {
     consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
     worker = new PushWorker(new KafkaSettings("unused:9092", TOPICS), "w1", registry -> request -> pushed(), clients,
-        GRACE);
+        GRACE, PushWorker.PUSHES_AT_ONCE);
     thread = new Thread(() -> worker.run(topics), "worker-under-test");
     thread.setUncaughtExceptionHandler((t, e) -> crash.set(e));
     thread.start();
@@ -378,6 +441,39 @@ class PushWorkerTest {
         interrupted.countDown();
         throw new IllegalStateException("interrupted");
       }
+      return pushed();
+    }
+  }
+
+  /** Pushes that each wait until the test releases them by name (the image's last path segment). */
+  private static final class GatedPushes implements ImagePush {
+    final List<String> started = new CopyOnWriteArrayList<>();
+    final List<String> ended = new CopyOnWriteArrayList<>();
+    final Map<String, List<String>> endedBeforeStart = new ConcurrentHashMap<>();
+    final List<String> interrupted = new CopyOnWriteArrayList<>();
+    private final Map<String, CountDownLatch> releases;
+
+    GatedPushes(String... names) {
+      releases = Arrays.stream(names).collect(Collectors.toMap(name -> name, name -> new CountDownLatch(1)));
+    }
+
+    void release(String name) {
+      releases.get(name).countDown();
+    }
+
+    @Override
+    public PushOutcome push(PushRequest request) {
+      String repository = request.image().targetRepository();
+      String name = repository.substring(repository.lastIndexOf('/') + 1);
+      endedBeforeStart.put(name, List.copyOf(ended));
+      started.add(name);
+      try {
+        releases.get(name).await();
+      } catch (InterruptedException e) {
+        interrupted.add(name);
+        throw new IllegalStateException("interrupted");
+      }
+      ended.add(name);
       return pushed();
     }
   }
