@@ -21,11 +21,9 @@ public final class ClientCertificateProbe {
 
   /** The registry's refusal as the JDK reports it ("Received fatal alert: ..."), or empty if none came. */
   public static Optional<SSLException> refusal(RegistryTls tls, URI registry) {
-    // URI keeps an IPv6 literal's brackets, which a socket address does not take.
-    String host = registry.getHost().replaceAll("^\\[|]$", "");
     int port = registry.getPort() < 0 ? 443 : registry.getPort();
     try (SSLSocket socket = (SSLSocket) tls.context().getSocketFactory().createSocket()) {
-      socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
+      socket.connect(new InetSocketAddress(registry.getHost(), port), TIMEOUT_MILLIS);
       socket.setSoTimeout(TIMEOUT_MILLIS);
       socket.startHandshake();
       // An accepted client waits for a request; a refused one reads the alert, then end of stream.
