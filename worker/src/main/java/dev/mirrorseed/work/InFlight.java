@@ -28,6 +28,11 @@ record InFlight(ConsumerRecord<String, MirrorEvent> request, Future<PushResult> 
     }
   }
 
+  /** The finished push, to commit. */
+  ResultTransactions.Done done() {
+    return new ResultTransactions.Done(partition(), request.offset(), request.key(), result());
+  }
+
   /** The finished push's result; a push that threw more than a registry error is a bug, and says so. */
   PushResult result() {
     try {

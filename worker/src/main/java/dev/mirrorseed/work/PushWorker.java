@@ -10,10 +10,13 @@ import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.push.ImagePush;
 import dev.mirrorseed.push.PushFailure;
 import dev.mirrorseed.push.PushOutcome;
+import dev.mirrorseed.work.ResultTransactions.Done;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,10 +50,10 @@ import org.slf4j.LoggerFactory;
  * One member of the worker consumer group. It pushes up to {@link #PUSHES_AT_ONCE} images at once, at
  * most one per partition (a partition's requests stay in order), each on a thread of its own, while the
  * poll thread keeps polling with those partitions paused (every partition, once it is full), so a push
- * may last far longer than {@code max.poll.interval.ms} without the worker leaving its group. Each
- * result and its request's offset are then committed in one transaction ({@link ResultTransactions}):
- * a crash repeats a push (harmless: pushes are content-addressed) but never loses one or records it
- * twice.
+ * may last far longer than {@code max.poll.interval.ms} without the worker leaving its group. The
+ * results of the pushes that have finished are then committed with their requests' offsets in one
+ * transaction ({@link ResultTransactions}): a crash repeats a push (harmless: pushes are
+ * content-addressed) but never loses one or records it twice.
  *
  * <p>When a rebalance takes away the partition of a push in flight, or the worker is stopped, the push
  * gets {@link #HANDOVER_GRACE} to finish and its result is committed while the partition is still this
@@ -246,7 +249,7 @@ public final class PushWorker implements Runnable {
       log.warn("{}: skipping offset {} of {}, which holds no push request: {}", workerId, e.offset(),
           e.topicPartition(), e.getMessage());
       requests.seek(e.topicPartition(), e.offset() + 1);
-      results.commit(e.topicPartition(), e.offset(), null, null, requests.groupMetadata());
+      results.commit(List.of(new Done(e.topicPartition(), e.offset(), null, null)), requests.groupMetadata());
       return ConsumerRecords.empty();
     }
   }
@@ -269,7 +272,7 @@ public final class PushWorker implements Runnable {
         pushing.execute(push);
         pauseBusyPartitions();
       } else {
-        results.commit(partition, record.offset(), record.key(), null, requests.groupMetadata());
+        results.commit(List.of(new Done(partition, record.offset(), record.key(), null)), requests.groupMetadata());
       }
     }
   }
@@ -285,45 +288,59 @@ public final class PushWorker implements Runnable {
     requests.resume(assigned.stream().filter(partition -> !busy.contains(partition)).toList());
   }
 
-  /** Commits every push that has finished, starting with {@code first}'s (if not null). */
+  /** Commits every push that has finished, starting with {@code first}'s (if not null), together. */
   private void finishDone(TopicPartition first) {
+    Set<TopicPartition> done = new LinkedHashSet<>();
     for (TopicPartition partition = first; partition != null; partition = finished.poll()) {
-      InFlight done = inFlight.get(partition);
+      InFlight push = inFlight.get(partition);
       // Gone when it was handed over already; another push of the partition's, when that one was.
-      if (done != null && done.push().isDone()) {
-        finish(partition, true);
+      if (push != null && push.push().isDone()) {
+        done.add(partition);
       }
+    }
+    if (!done.isEmpty()) {
+      finish(done, true);
     }
   }
 
   /**
-   * Commits the finished push's result with its offset. If the transaction fails and this worker
-   * {@code keepsPartition}, it commits the result again after catching up with the group (a rebalance
-   * that left the partition here refuses the old generation's offsets, yet the push stands), and only
-   * when that fails too seeks back and pushes the image again, unless a commit did land.
+   * Commits the finished pushes' results with their offsets, in one transaction. If it fails and this
+   * worker {@code keepsPartitions}, it commits again those results whose partition is still its own
+   * after catching up with the group (a rebalance that left a partition here refuses the old
+   * generation's offsets, yet the push stands), and only when that fails too seeks back and pushes
+   * those images again, unless a commit did land.
    */
-  private void finish(TopicPartition partition, boolean keepsPartition) {
-    InFlight done = inFlight.remove(partition);
-    long offset = done.request().offset();
-    boolean committed = commit(done);
-    for (int again = 0; !committed && again < COMMIT_RETRIES && keepsPartition && mustRedo(partition, offset); again++) {
+  private void finish(Collection<TopicPartition> partitions, boolean keepsPartitions) {
+    List<InFlight> pending = partitions.stream().map(inFlight::remove).toList();
+    boolean committed = commit(pending);
+    for (int again = 0; !committed && keepsPartitions && again < COMMIT_RETRIES; again++) {
+      pending = uncommitted(pending);
+      if (pending.isEmpty()) {
+        break;
+      }
       rejoin();
-      committed = requests.assignment().contains(partition) && commit(done);
+      pending = pending.stream().filter(push -> requests.assignment().contains(push.partition())).toList();
+      committed = !pending.isEmpty() && commit(pending);
     }
-    if (!committed && keepsPartition && mustRedo(partition, offset)) {
-      requests.seek(partition, offset);
+    if (!committed && keepsPartitions) {
+      uncommitted(pending).forEach(push -> requests.seek(push.partition(), push.request().offset()));
     }
     pauseBusyPartitions();
   }
 
-  private boolean commit(InFlight done) {
-    return results.commit(done.partition(), done.request().offset(), done.request().key(), done.result(),
-        requests.groupMetadata());
+  private boolean commit(List<InFlight> done) {
+    return results.commit(done.stream().map(InFlight::done).toList(), requests.groupMetadata());
   }
 
-  /** The partition is still this worker's and its request is not committed: someone must finish it. */
-  private boolean mustRedo(TopicPartition partition, long offset) {
-    return requests.assignment().contains(partition) && !committedPast(partition, offset);
+  /**
+   * The pushes whose partition is still this worker's and whose request is not committed: someone must
+   * finish them.
+   */
+  private List<InFlight> uncommitted(List<InFlight> pushes) {
+    return pushes.stream()
+        .filter(push -> requests.assignment().contains(push.partition())
+            && !committedPast(push.partition(), push.request().offset()))
+        .toList();
   }
 
   /**
@@ -348,29 +365,33 @@ public final class PushWorker implements Runnable {
   }
 
   /**
-   * Gives the pushes in flight from {@code partitions} the grace, together, to finish and commits each
-   * that does, or abandons it uncommitted; either way the partition's next owner, not this worker,
-   * pushes it again if the commit fails.
+   * Gives the pushes in flight from {@code partitions} the grace, together, to finish, and commits those
+   * that do in one transaction; the others are abandoned uncommitted. Either way the partition's next
+   * owner, not this worker, pushes an image again if its commit fails.
    */
   private void handOver(Collection<TopicPartition> partitions, String why) {
     long deadline = System.nanoTime() + handoverGrace.toNanos();
+    List<TopicPartition> done = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       InFlight push = inFlight.get(partition);
       if (push == null) {
         continue;
       }
-      boolean done;
+      boolean ended;
       try {
-        done = push.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        ended = push.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        done = false;
+        ended = false;
       }
-      if (done) {
-        finish(partition, false);
+      if (ended) {
+        done.add(partition);
       } else {
         abandon(partition, why);
       }
+    }
+    if (!done.isEmpty()) {
+      finish(done, false);
     }
   }
 

@@ -60,6 +60,10 @@ class PushWorkerTest {
   private final List<MockProducer<String, MirrorEvent>> producers = new CopyOnWriteArrayList<>();
   /** How many of the next producers fail their commit, as after a rebalance. */
   private final AtomicInteger failingCommits = new AtomicInteger();
+  /** When set, the next commit waits until it opens, as a slow one on a real broker does. */
+  private volatile CountDownLatch commitGate;
+  /** Counted down when a commit has reached the gate. */
+  private final CountDownLatch commitAtGate = new CountDownLatch(1);
   private final WorkerClients clients = new WorkerClients() {
     @Override
     public MockConsumer<String, MirrorEvent> requests(String workerId) {
@@ -69,7 +73,22 @@ class PushWorkerTest {
     @Override
     public MockProducer<String, MirrorEvent> results(String workerId) {
       MockProducer<String, MirrorEvent> producer =
-          new MockProducer<>(true, null, new StringSerializer(), new EventJson.EventSerializer());
+          new MockProducer<>(true, null, new StringSerializer(), new EventJson.EventSerializer()) {
+            @Override
+            public synchronized void commitTransaction() {
+              CountDownLatch gate = commitGate;
+              if (gate != null) {
+                commitGate = null;
+                commitAtGate.countDown();
+                try {
+                  gate.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              super.commitTransaction();
+            }
+          };
       if (failingCommits.getAndDecrement() > 0) {
         producer.commitTransactionException = new CommitFailedException("generation moved on");
       }
@@ -113,7 +132,7 @@ class PushWorkerTest {
   }
 
   @Test
-  void aWorkerPushesFromSeveralPartitionsAtOnceButOneAtATimePerPartitionAndCommitsEachAsItEnds() {
+  void aWorkerPushesFromSeveralPartitionsAtOnceButOneAtATimePerPartitionAndCommitsWhatHasEnded() {
     GatedPushes pushes = new GatedPushes("a", "b", "c", "d");
     start(pushes, 2, P0, P1, P2);
     consumer.schedulePollTask(() -> {
@@ -137,12 +156,39 @@ class PushWorkerTest {
     assertThat(committedOffsets()).hasSize(1);
 
     List.of("a", "b", "c", "d").forEach(pushes::release);
-    await(() -> committedOffsets().size() == 4);
+    await(() -> committedOffsets().stream().mapToInt(Map::size).sum() == 4);
 
     assertThat(pushes.endedBeforeStart.get("b")).as("ended when b started").contains("a");
-    assertThat(committedOffsets().stream().filter(offsets -> offsets.containsKey(P0)).toList())
-        .containsExactly(Map.of(P0, new OffsetAndMetadata(1)), Map.of(P0, new OffsetAndMetadata(2)));
+    assertThat(committedOffsets().stream().filter(offsets -> offsets.containsKey(P0)).map(offsets -> offsets.get(P0)))
+        .containsExactly(new OffsetAndMetadata(1), new OffsetAndMetadata(2));
     await(() -> consumer.paused().isEmpty());
+  }
+
+  @Test
+  void pushesThatEndWhileACommitIsUnderWayAreCommittedTogetherInTheNextTransaction() throws Exception {
+    GatedPushes pushes = new GatedPushes("a", "b", "c");
+    CountDownLatch gate = new CountDownLatch(1);
+    commitGate = gate;
+    start(pushes, 3, P0, P1, P2);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 0, "a"));
+      consumer.addRecord(request(P1, 0, "b"));
+      consumer.addRecord(request(P2, 0, "c"));
+    });
+    await(() -> pushes.started.size() == 3);
+
+    pushes.release("a");
+    assertThat(commitAtGate.await(5, TimeUnit.SECONDS)).as("a's commit under way").isTrue();
+    pushes.release("b");
+    pushes.release("c");
+    await(() -> pushes.ended.size() == 3);
+    Thread.sleep(100); // their futures complete just after the pushes return
+    gate.countDown();
+
+    await(() -> committedResults().size() == 3);
+    assertThat(committedOffsets()).containsExactly(
+        Map.of(P0, new OffsetAndMetadata(1)),
+        Map.of(P1, new OffsetAndMetadata(1), P2, new OffsetAndMetadata(1)));
   }
 
   @Test
