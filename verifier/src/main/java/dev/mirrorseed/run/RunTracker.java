@@ -25,6 +25,10 @@ final class RunTracker {
     this.runId = runId;
   }
 
+  String runId() {
+    return runId;
+  }
+
   void planned(RunPlanned plan) {
     this.plan = plan;
     expected = plan.images();

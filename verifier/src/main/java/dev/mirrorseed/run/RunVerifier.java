@@ -19,33 +19,49 @@ import dev.mirrorseed.verify.RegistryReads;
 import dev.mirrorseed.verify.Verdict;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Verifies runs as their results arrive on the results topic: checks each pushed image on the
  * registry, writes its verdict to the audit topic, and completes a run with {@link RunCompleted} once
  * every image its {@link RunPlanned} announced has one. {@link #await} follows one run, {@link #serve}
- * every run.
+ * every run. The images whose results arrived together are checked side by side: one after another,
+ * the checks trailed the last push of a run by ~0.7 s for 20 images.
  */
 public final class RunVerifier {
   private static final Duration POLL = Duration.ofMillis(200);
+  /** How many images are checked on the registry at once. */
+  private static final int CHECKS_AT_ONCE = 4;
+  /** Results taken per poll, to check side by side (a worker's consumer takes one request at a time). */
+  private static final int RESULTS_PER_POLL = 100;
 
   private final KafkaSettings settings;
   private final RegistryClients registries;
@@ -118,32 +134,55 @@ public final class RunVerifier {
         });
   }
 
+  /** A result being checked on the registry, for its run. */
+  private record Check(RunTracker run, PushResult result, CompletableFuture<Judgement> judgement) {
+    boolean of(RunTracker run, PushResult result) {
+      return this.run == run && this.result.image().equals(result.image());
+    }
+  }
+
+  /** A result's outcome, and the verdict to write to the audit topic for it. */
+  private record Judgement(ImageOutcome outcome, MirrorEvent verdict) {}
+
   /**
    * Reads results and plans from {@code from} until {@code done}, judging each result of a run that
    * {@code tracking} gives a tracker for, and completing each run whose every image is judged.
    */
   private void follow(String clientId, Map<TopicPartition, Long> from, Function<String, RunTracker> tracking,
       BooleanSupplier done, Consumer<RunSummary> onCompleted) {
-    try (KafkaConsumer<String, MirrorEvent> consumer = new KafkaConsumer<>(settings.consumer(null, clientId));
+    Properties consumerSettings = settings.consumer(null, clientId);
+    consumerSettings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, RESULTS_PER_POLL);
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService checking = Executors.newFixedThreadPool(CHECKS_AT_ONCE, task -> {
+      Thread thread = new Thread(task, clientId + "-check-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    try (KafkaConsumer<String, MirrorEvent> consumer = new KafkaConsumer<>(consumerSettings);
         Producer<String, MirrorEvent> audit = new KafkaProducer<>(settings.producer(clientId))) {
       consumer.assign(from.keySet());
       from.forEach(consumer::seek);
       while (!done.getAsBoolean()) {
+        List<Check> checks = new ArrayList<>();
+        Set<RunTracker> touched = new LinkedHashSet<>();
         for (ConsumerRecord<String, MirrorEvent> record : consumer.poll(POLL)) {
           MirrorEvent event = record.value();
           RunTracker run = tracking.apply(event.runId());
           if (run == null || run.complete()) {
             continue;
           }
+          touched.add(run);
           if (event instanceof RunPlanned planned) {
             run.planned(planned);
-          } else if (event instanceof PushResult result && !run.judged(result)) {
-            ImageOutcome outcome = judge(result, audit);
-            run.judge(result, outcome);
-            onVerdict.accept(outcome);
+          } else if (event instanceof PushResult result && !run.judged(result)
+              && checks.stream().noneMatch(check -> check.of(run, result))) {
+            checks.add(new Check(run, result, CompletableFuture.supplyAsync(() -> judge(result), checking)));
           }
+        }
+        record(checks, audit);
+        for (RunTracker run : touched) {
           if (run.complete()) {
-            audit.send(new ProducerRecord<>(settings.topics().audit(), event.runId(), run.completed())).get();
+            audit.send(new ProducerRecord<>(settings.topics().audit(), run.runId(), run.completed())).get();
             onCompleted.accept(run.summary());
           }
         }
@@ -153,6 +192,46 @@ public final class RunVerifier {
       throw new IllegalStateException("interrupted while verifying", e);
     } catch (ExecutionException | org.apache.kafka.common.KafkaException e) {
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
+    } finally {
+      checking.shutdownNow();
+    }
+  }
+
+  /**
+   * Writes the verdicts of {@code checks} to the audit topic, in the order their results came, and only
+   * then counts them: a verdict the audit trail lacks must not count, nor complete its run.
+   */
+  private void record(List<Check> checks, Producer<String, MirrorEvent> audit) throws InterruptedException {
+    List<Judgement> judgements = checks.stream().map(check -> joined(check.judgement())).toList();
+    List<Future<RecordMetadata>> written = judgements.stream()
+        .map(judgement -> audit.send(new ProducerRecord<>(settings.topics().audit(), judgement.verdict().runId(),
+            judgement.verdict())))
+        .toList();
+    for (int i = 0; i < checks.size(); i++) {
+      PushResult result = checks.get(i).result();
+      try {
+        written.get(i).get();
+      } catch (ExecutionException e) {
+        throw KafkaUnavailableException.notWritten(settings.bootstrapServers(), "the verdict on "
+            + result.image().targetRef() + " of run " + result.runId() + " to " + settings.topics().audit(),
+            e.getCause());
+      }
+      // Past the check, the run may have completed already (it announced fewer images than came).
+      if (!checks.get(i).run().complete()) {
+        checks.get(i).run().judge(result, judgements.get(i).outcome());
+        onVerdict.accept(judgements.get(i).outcome());
+      }
+    }
+  }
+
+  private static <T> T joined(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
     }
   }
 
@@ -178,8 +257,8 @@ public final class RunVerifier {
     }
   }
 
-  /** Checks the image on the registry and writes the verdict to the audit topic before it counts. */
-  private ImageOutcome judge(PushResult result, Producer<String, MirrorEvent> audit) throws InterruptedException {
+  /** Checks the image on the registry: its outcome, and the verdict for the audit topic. */
+  private Judgement judge(PushResult result) {
     ImageSpec image = result.image();
     MirrorEvent verdictEvent;
     ImageOutcome outcome;
@@ -197,15 +276,7 @@ public final class RunVerifier {
           : new VerificationFailed(result.runId(), Instant.now(), image, verdict.observedDigest(),
               verdict.problems(), verdict.mismatches(), pushed.bytesUploaded(), Writer.current());
     }
-    try {
-      // Waited for: a verdict the audit trail lacks must not count, nor complete its run.
-      audit.send(new ProducerRecord<>(settings.topics().audit(), result.runId(), verdictEvent)).get();
-    } catch (ExecutionException e) {
-      throw KafkaUnavailableException.notWritten(settings.bootstrapServers(),
-          "the verdict on " + image.targetRef() + " of run " + result.runId() + " to " + settings.topics().audit(),
-          e.getCause());
-    }
-    return outcome;
+    return new Judgement(outcome, verdictEvent);
   }
 
   private Map<TopicPartition, Long> positions(
