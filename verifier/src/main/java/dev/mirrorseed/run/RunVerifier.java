@@ -202,7 +202,13 @@ public final class RunVerifier {
    * then counts them: a verdict the audit trail lacks must not count, nor complete its run.
    */
   private void record(List<Check> checks, Producer<String, MirrorEvent> audit) throws InterruptedException {
-    List<Judgement> judgements = checks.stream().map(check -> joined(check.judgement())).toList();
+    List<Judgement> judgements;
+    try {
+      judgements = checks.stream().map(check -> check.judgement().join()).toList();
+    } catch (CompletionException e) {
+      // A registry that cannot be read stops the verifier, as when it checked on this thread.
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
     List<Future<RecordMetadata>> written = judgements.stream()
         .map(judgement -> audit.send(new ProducerRecord<>(settings.topics().audit(), judgement.verdict().runId(),
             judgement.verdict())))
@@ -221,17 +227,6 @@ public final class RunVerifier {
         checks.get(i).run().judge(result, judgements.get(i).outcome());
         onVerdict.accept(judgements.get(i).outcome());
       }
-    }
-  }
-
-  private static <T> T joined(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
     }
   }
 
