@@ -13,8 +13,9 @@ CLI_CLASSPATH="$ROOT/cli/target/mirrorseed-cli.jar:$ROOT/cli/target/lib/*"
 # is only a faster start: a stale one is ignored without a word (-Xshare:auto, its logging off).
 # A 64 MiB initial heap: the serial collector sizes its young generation from the initial heap (1/64 of
 # RAM: 384 MiB on a 24 GiB machine), and a push touches all of it. Pushing a 2 GiB one-layer image
-# peaked at 329-354 MiB RSS with the default and at 249-255 MiB with this (4 runs each), in the same
-# wall time (23-25 s); the heap still grows when a run needs more.
+# peaked at 329-354 MiB RSS with the default (4 runs, 23.5-24.3 s) and at 249-255 MiB with this (5 runs,
+# 23.4-26.7 s; 23.4 and 24.5 s in the two run alternately with the default's); the heap still grows
+# when a run needs more.
 CLI_JAVA_OPTS=(-XX:+UseSerialGC -Xms64m)
 if [[ -f "$ROOT/cli/target/mirrorseed.jsa" ]]; then
   CLI_JAVA_OPTS+=(-XX:SharedArchiveFile="$ROOT/cli/target/mirrorseed.jsa" -Xshare:auto -Xlog:cds=off -Xlog:class+path=off)
