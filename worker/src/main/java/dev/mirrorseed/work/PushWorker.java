@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -337,9 +338,13 @@ public final class PushWorker implements Runnable {
    * finish them.
    */
   private List<InFlight> uncommitted(List<InFlight> pushes) {
-    return pushes.stream()
-        .filter(push -> requests.assignment().contains(push.partition())
-            && !committedPast(push.partition(), push.request().offset()))
+    List<InFlight> kept = pushes.stream().filter(push -> requests.assignment().contains(push.partition())).toList();
+    Map<TopicPartition, OffsetAndMetadata> committed = committed(kept);
+    return kept.stream()
+        .filter(push -> {
+          OffsetAndMetadata past = committed.get(push.partition());
+          return past == null || past.offset() <= push.request().offset();
+        })
         .toList();
   }
 
@@ -355,12 +360,15 @@ public final class PushWorker implements Runnable {
     }
   }
 
-  private boolean committedPast(TopicPartition partition, long offset) {
+  /** The group's committed offsets of the pushes' partitions, asked at once; none when Kafka cannot say. */
+  private Map<TopicPartition, OffsetAndMetadata> committed(List<InFlight> pushes) {
+    if (pushes.isEmpty()) {
+      return Map.of();
+    }
     try {
-      OffsetAndMetadata committed = requests.committed(Set.of(partition)).get(partition);
-      return committed != null && committed.offset() > offset;
+      return requests.committed(pushes.stream().map(InFlight::partition).collect(Collectors.toSet()));
     } catch (KafkaException e) {
-      return false;
+      return Map.of();
     }
   }
 
