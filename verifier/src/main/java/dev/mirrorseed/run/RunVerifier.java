@@ -179,7 +179,7 @@ public final class RunVerifier {
             checks.add(new Check(run, result, CompletableFuture.supplyAsync(() -> judge(result), checking)));
           }
         }
-        record(checks, audit);
+        writeVerdicts(checks, audit);
         for (RunTracker run : touched) {
           if (run.complete()) {
             audit.send(new ProducerRecord<>(settings.topics().audit(), run.runId(), run.completed())).get();
@@ -201,7 +201,7 @@ public final class RunVerifier {
    * Writes the verdicts of {@code checks} to the audit topic, in the order their results came, and only
    * then counts them: a verdict the audit trail lacks must not count, nor complete its run.
    */
-  private void record(List<Check> checks, Producer<String, MirrorEvent> audit) throws InterruptedException {
+  private void writeVerdicts(List<Check> checks, Producer<String, MirrorEvent> audit) throws InterruptedException {
     List<Judgement> judgements;
     try {
       judgements = checks.stream().map(check -> check.judgement().join()).toList();
