@@ -1,19 +1,29 @@
 package dev.mirrorseed.work;
 
-import dev.mirrorseed.events.MirrorEvent;
 import dev.mirrorseed.events.PushResult;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-/** A request being pushed off the poll thread, and the push. */
-record InFlight(ConsumerRecord<String, MirrorEvent> request, Future<PushResult> push) {
-  TopicPartition partition() {
-    return new TopicPartition(request.topic(), request.partition());
+/**
+ * The request at {@code offset} of {@code partition}, keyed by its target repository, being pushed off
+ * the poll thread, and the push.
+ */
+record InFlight(TopicPartition partition, long offset, String key, Future<PushResult> push) {
+  /**
+   * A record that holds no request: done at once, it has only to be committed in its turn, after the
+   * pushes before it on its partition.
+   */
+  static InFlight nothingToPush(TopicPartition partition, long offset) {
+    return new InFlight(partition, offset, null, CompletableFuture.completedFuture(null));
+  }
+
+  boolean running() {
+    return !push.isDone();
   }
 
   /** Waits up to {@code timeout} for the push; true once it is done. */
@@ -30,7 +40,7 @@ record InFlight(ConsumerRecord<String, MirrorEvent> request, Future<PushResult> 
 
   /** The finished push, to commit. */
   ResultTransactions.Done done() {
-    return new ResultTransactions.Done(partition(), request.offset(), request.key(), result());
+    return new ResultTransactions.Done(partition, offset, key, result());
   }
 
   /** The finished push's result; a push that threw more than a registry error is a bug, and says so. */
@@ -38,7 +48,7 @@ record InFlight(ConsumerRecord<String, MirrorEvent> request, Future<PushResult> 
     try {
       return push.get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("pushing offset " + request.offset() + " of " + partition() + " failed: "
+      throw new IllegalStateException("pushing offset " + offset + " of " + partition + " failed: "
           + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

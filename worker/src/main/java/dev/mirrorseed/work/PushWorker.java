@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,28 +49,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One member of the worker consumer group. It pushes up to {@link #PUSHES_AT_ONCE} images at once, at
- * most one per partition (a partition's requests stay in order), each on a thread of its own, while the
- * poll thread keeps polling with those partitions paused (every partition, once it is full), so a push
- * may last far longer than {@code max.poll.interval.ms} without the worker leaving its group. The
- * results of the pushes that have finished are then committed with their requests' offsets in one
- * transaction ({@link ResultTransactions}): a crash repeats a push (harmless: pushes are
- * content-addressed) but never loses one or records it twice.
+ * One member of the worker consumer group. It pushes up to {@link #PUSHES_AT_ONCE} images at once, each
+ * on a thread of its own, while the poll thread keeps polling (with every partition paused once it is
+ * full), so a push may last far longer than {@code max.poll.interval.ms} without the worker leaving its
+ * group. Requests of one partition run side by side unless they are for the same target repository
+ * (their key): those run in offset order, as the partition holds them. The results of the pushes that
+ * have finished are committed with their requests' offsets in one transaction
+ * ({@link ResultTransactions}), a partition's in offset order, so a finished push waits for those
+ * before it on its partition: a crash repeats a push (harmless: pushes are content-addressed) but never
+ * loses one or records it twice.
  *
- * <p>When a rebalance takes away the partition of a push in flight, or the worker is stopped, the push
- * gets {@link #HANDOVER_GRACE} to finish and its result is committed while the partition is still this
- * worker's; a push that needs longer is abandoned uncommitted, and the partition's next owner pushes
- * the image again.
+ * <p>When a rebalance takes away a partition with pushes in flight, or the worker is stopped, they get
+ * {@link #HANDOVER_GRACE} to finish, and those that do ahead of any that does not are committed while
+ * the partition is still this worker's; the rest are abandoned uncommitted, and the partition's next
+ * owner pushes those images again.
  */
 public final class PushWorker implements Runnable {
   /** How long a push in flight may take to finish when its partition is revoked or the worker stops. */
   public static final Duration HANDOVER_GRACE = Duration.ofSeconds(5);
   /**
-   * Pushes one worker runs side by side, from different partitions. More than one, so that a large
-   * image does not hold up the small ones queued on the worker's other partitions while the rest of
-   * the pool idles; the upload bulkhead, not this, bounds the uploads.
+   * Pushes one worker runs side by side. More than one, so that a large image does not hold up the
+   * small ones queued behind it or on the worker's other partitions while the rest of the pool idles;
+   * the upload bulkhead, not this, bounds the uploads.
    */
   public static final int PUSHES_AT_ONCE = 3;
+  /**
+   * Pushes one worker holds at most, running or finished and waiting to be committed after an earlier
+   * one of their partition: a bound on what a crash behind one long push makes the next owner redo.
+   */
+  static final int HELD_AT_MOST = 32;
   private static final Logger log = LoggerFactory.getLogger(PushWorker.class);
   private static final Duration IDLE_POLL = Duration.ofMillis(500);
   /** How often the poll thread polls while a push runs: often enough to join rebalances at once. */
@@ -95,7 +103,9 @@ public final class PushWorker implements Runnable {
   private volatile Consumer<String, MirrorEvent> requests;
   // Touched by the poll thread only (the rebalance listener runs inside poll).
   private ResultTransactions results;
-  private final Map<TopicPartition, InFlight> inFlight = new LinkedHashMap<>();
+  private final Map<TopicPartition, PartitionPushes> inFlight = new LinkedHashMap<>();
+  /** Partitions whose next request waits for a running push of the same key (target repository). */
+  private final Map<TopicPartition, String> waiting = new HashMap<>();
   /** Partitions whose push has finished, told by the push threads, so the poll thread commits at once. */
   private final BlockingQueue<TopicPartition> finished = new LinkedBlockingQueue<>();
 
@@ -156,7 +166,7 @@ public final class PushWorker implements Runnable {
           handOver(List.copyOf(inFlight.keySet()), "the worker is stopping");
         } else if (inFlight.isEmpty()) {
           take(poll(IDLE_POLL), pushing);
-        } else if (inFlight.size() < pushesAtOnce) {
+        } else if (!full()) {
           // Room for more: wait for requests, and commit what finished meanwhile.
           take(poll(BUSY_POLL), pushing);
           finishDone(finished.poll());
@@ -250,7 +260,7 @@ public final class PushWorker implements Runnable {
       log.warn("{}: skipping offset {} of {}, which holds no push request: {}", workerId, e.offset(),
           e.topicPartition(), e.getMessage());
       requests.seek(e.topicPartition(), e.offset() + 1);
-      results.commit(List.of(new Done(e.topicPartition(), e.offset(), null, null)), requests.groupMetadata());
+      nothingToPush(e.topicPartition(), e.offset());
       return ConsumerRecords.empty();
     }
   }
@@ -258,10 +268,17 @@ public final class PushWorker implements Runnable {
   private void take(ConsumerRecords<String, MirrorEvent> records, ExecutorService pushing) {
     for (ConsumerRecord<String, MirrorEvent> record : records) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-      if (inFlight.containsKey(partition) || inFlight.size() >= pushesAtOnce) {
+      PartitionPushes held = inFlight.get(partition);
+      if (full() || waiting.containsKey(partition)) {
         // Such partitions are paused, so this is not expected; read it again later.
         requests.seek(partition, record.offset());
-      } else if (record.value() instanceof PushRequest request) {
+      } else if (!(record.value() instanceof PushRequest request)) {
+        nothingToPush(partition, record.offset());
+      } else if (held != null && held.runs(record.key())) {
+        // Its repository's earlier request is still being pushed: start it once that one has finished.
+        requests.seek(partition, record.offset());
+        waiting.put(partition, record.key());
+      } else {
         FutureTask<PushResult> push = new FutureTask<>(() -> push(request)) {
           @Override
           protected void done() {
@@ -269,38 +286,80 @@ public final class PushWorker implements Runnable {
             finished.add(partition);
           }
         };
-        inFlight.put(partition, new InFlight(record, push));
+        inFlight.computeIfAbsent(partition, any -> new PartitionPushes())
+            .add(new InFlight(partition, record.offset(), record.key(), push));
         pushing.execute(push);
-        pauseBusyPartitions();
-      } else {
-        results.commit(List.of(new Done(partition, record.offset(), record.key(), null)), requests.groupMetadata());
       }
+    }
+    if (!records.isEmpty()) {
+      pauseBusyPartitions();
     }
   }
 
   /**
-   * Pauses the partitions with a push in flight, or every partition while the worker is full, and
-   * resumes the rest: a paused partition's records stay where they are for later.
+   * Marks a record that holds no request done: committed at once, or after the pushes before it on its
+   * partition, whose offsets it would otherwise commit too.
+   */
+  private void nothingToPush(TopicPartition partition, long offset) {
+    PartitionPushes held = inFlight.get(partition);
+    if (held == null) {
+      results.commit(List.of(new Done(partition, offset, null, null)), requests.groupMetadata());
+    } else {
+      held.add(InFlight.nothingToPush(partition, offset));
+    }
+  }
+
+  /** Whether the worker runs as many pushes as it may, or holds as many: it then takes no more requests. */
+  private boolean full() {
+    long running = 0;
+    int held = 0;
+    for (PartitionPushes pushes : inFlight.values()) {
+      running += pushes.running();
+      held += pushes.size();
+    }
+    return running >= pushesAtOnce || held >= HELD_AT_MOST;
+  }
+
+  /**
+   * Pauses every partition while the worker is full, else those whose next request waits for a push
+   * of the same repository, and resumes the rest: a paused partition's records stay where they are.
    */
   private void pauseBusyPartitions() {
     Set<TopicPartition> assigned = requests.assignment();
-    Set<TopicPartition> busy = inFlight.size() >= pushesAtOnce ? assigned : inFlight.keySet();
-    requests.pause(assigned.stream().filter(busy::contains).toList());
-    requests.resume(assigned.stream().filter(partition -> !busy.contains(partition)).toList());
+    boolean full = full();
+    requests.pause(assigned.stream().filter(partition -> full || waiting.containsKey(partition)).toList());
+    requests.resume(assigned.stream().filter(partition -> !full && !waiting.containsKey(partition)).toList());
   }
 
-  /** Commits every push that has finished, starting with {@code first}'s (if not null), together. */
+  /**
+   * Commits, together, the finished pushes of the partitions told (from {@code first}, if not null) that
+   * no earlier push of theirs is still running; releases the requests that waited for one of them.
+   */
   private void finishDone(TopicPartition first) {
-    Set<TopicPartition> done = new LinkedHashSet<>();
+    Set<TopicPartition> told = new LinkedHashSet<>();
     for (TopicPartition partition = first; partition != null; partition = finished.poll()) {
-      InFlight push = inFlight.get(partition);
-      // Gone when it was handed over already; another push of the partition's, when that one was.
-      if (push != null && push.push().isDone()) {
-        done.add(partition);
+      told.add(partition);
+    }
+    List<InFlight> done = new ArrayList<>();
+    for (TopicPartition partition : told) {
+      // Gone when it was handed over already.
+      PartitionPushes held = inFlight.get(partition);
+      if (held == null) {
+        continue;
+      }
+      String awaited = waiting.get(partition);
+      if (awaited != null && !held.runs(awaited)) {
+        waiting.remove(partition);
+      }
+      done.addAll(held.takeFinishedFront());
+      if (held.isEmpty()) {
+        inFlight.remove(partition);
       }
     }
     if (!done.isEmpty()) {
       finish(done, true);
+    } else if (!told.isEmpty()) {
+      pauseBusyPartitions();
     }
   }
 
@@ -309,24 +368,55 @@ public final class PushWorker implements Runnable {
    * worker {@code keepsPartitions}, it commits again those results whose partition is still its own
    * after catching up with the group (a rebalance that left a partition here refuses the old
    * generation's offsets, yet the push stands), and only when that fails too seeks back and pushes
-   * those images again, unless a commit did land.
+   * those images again, with what it held after them on their partitions, unless a commit did land.
    */
-  private void finish(Collection<TopicPartition> partitions, boolean keepsPartitions) {
-    List<InFlight> pending = partitions.stream().map(inFlight::remove).toList();
+  private void finish(List<InFlight> pending, boolean keepsPartitions) {
     boolean committed = commit(pending);
     for (int again = 0; !committed && keepsPartitions && again < COMMIT_RETRIES; again++) {
-      pending = uncommitted(pending);
-      if (pending.isEmpty()) {
+      List<InFlight> left = uncommitted(pending);
+      if (left.isEmpty()) {
         break;
       }
+      // Back in front of what their partitions hold: a partition the rejoin takes away is then handed
+      // over whole, in order, never committed past them.
+      Map<TopicPartition, List<InFlight>> byPartition = left.stream()
+          .collect(Collectors.groupingBy(InFlight::partition, LinkedHashMap::new, Collectors.toList()));
+      byPartition.forEach((partition, pushes) ->
+          inFlight.computeIfAbsent(partition, any -> new PartitionPushes()).putBack(pushes));
       rejoin();
-      pending = pending.stream().filter(push -> requests.assignment().contains(push.partition())).toList();
+      pending = new ArrayList<>();
+      for (TopicPartition partition : byPartition.keySet()) {
+        PartitionPushes held = inFlight.get(partition);
+        if (held != null) {
+          pending.addAll(held.takeFinishedFront());
+          if (held.isEmpty()) {
+            inFlight.remove(partition);
+          }
+        }
+      }
       committed = !pending.isEmpty() && commit(pending);
     }
     if (!committed && keepsPartitions) {
-      uncommitted(pending).forEach(push -> requests.seek(push.partition(), push.request().offset()));
+      redo(uncommitted(pending));
     }
     pauseBusyPartitions();
+  }
+
+  /**
+   * Seeks each partition back to the first of {@code pushes} on it, dropping what the worker held after
+   * it there: the consumer reads all of those again.
+   */
+  private void redo(List<InFlight> pushes) {
+    Map<TopicPartition, Long> from = pushes.stream()
+        .collect(Collectors.toMap(InFlight::partition, InFlight::offset, Math::min));
+    from.forEach((partition, offset) -> {
+      PartitionPushes later = inFlight.remove(partition);
+      waiting.remove(partition);
+      if (later != null) {
+        later.takeAll().forEach(InFlight::abandon);
+      }
+      requests.seek(partition, offset);
+    });
   }
 
   private boolean commit(List<InFlight> done) {
@@ -343,7 +433,7 @@ public final class PushWorker implements Runnable {
     return kept.stream()
         .filter(push -> {
           OffsetAndMetadata past = committed.get(push.partition());
-          return past == null || past.offset() <= push.request().offset();
+          return past == null || past.offset() <= push.offset();
         })
         .toList();
   }
@@ -373,43 +463,55 @@ public final class PushWorker implements Runnable {
   }
 
   /**
-   * Gives the pushes in flight from {@code partitions} the grace, together, to finish, and commits those
-   * that do in one transaction; the others are abandoned uncommitted. Either way the partition's next
-   * owner, not this worker, pushes an image again if its commit fails.
+   * Gives the pushes held from {@code partitions} the grace, together, to finish, and commits in one
+   * transaction those that do ahead of any that does not on their partition; the others are abandoned
+   * uncommitted. Either way the partition's next owner, not this worker, pushes an image again if its
+   * commit fails.
    */
   private void handOver(Collection<TopicPartition> partitions, String why) {
     long deadline = System.nanoTime() + handoverGrace.toNanos();
-    List<TopicPartition> done = new ArrayList<>();
+    List<InFlight> done = new ArrayList<>();
     for (TopicPartition partition : partitions) {
-      InFlight push = inFlight.get(partition);
-      if (push == null) {
+      waiting.remove(partition);
+      PartitionPushes held = inFlight.remove(partition);
+      if (held == null) {
         continue;
       }
-      boolean ended;
-      try {
-        ended = push.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        ended = false;
+      List<InFlight> pushes = held.takeAll();
+      int ended = 0;
+      while (ended < pushes.size() && endsBy(pushes.get(ended), deadline)) {
+        ended++;
       }
-      if (ended) {
-        done.add(partition);
-      } else {
-        abandon(partition, why);
-      }
+      done.addAll(pushes.subList(0, ended));
+      abandon(pushes.subList(ended, pushes.size()), why);
     }
     if (!done.isEmpty()) {
       finish(done, false);
+    } else {
+      pauseBusyPartitions();
     }
   }
 
-  private void abandon(TopicPartition partition, String why) {
-    InFlight push = inFlight.remove(partition);
-    ConsumerRecord<String, MirrorEvent> request = push.request();
-    push.abandon();
-    log.info("{}: handing back offset {} of {}-{} unfinished ({}); the partition's next owner pushes it again",
-        workerId, request.offset(), request.topic(), request.partition(), why);
-    pauseBusyPartitions();
+  private static boolean endsBy(InFlight push, long deadline) {
+    try {
+      return push.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Stops {@code pushes}, all of one partition, uncommitted; the partition's next owner redoes them. */
+  private void abandon(List<InFlight> pushes, String why) {
+    if (pushes.isEmpty()) {
+      return;
+    }
+    pushes.forEach(InFlight::abandon);
+    long first = pushes.get(0).offset();
+    long last = pushes.get(pushes.size() - 1).offset();
+    log.info("{}: handing back {} of {} uncommitted ({}); the partition's next owner pushes {} again", workerId,
+        first == last ? "offset " + first : "offsets " + first + "-" + last, pushes.get(0).partition(), why,
+        first == last ? "it" : "them");
   }
 
   /** Keeps a rebalance from taking a partition away from under a push, or feeding a busy worker. */
@@ -417,14 +519,20 @@ public final class PushWorker implements Runnable {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       // The partitions are still this worker's until this returns: a result committed now is valid.
-      handOver(partitions.stream().filter(inFlight::containsKey).toList(), "its partition was reassigned");
+      handOver(partitions, "its partition was reassigned");
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       // Out of the group already: nothing can be committed, so there is nothing to wait for.
-      partitions.stream().filter(inFlight::containsKey).toList()
-          .forEach(partition -> abandon(partition, "the worker lost its partitions"));
+      for (TopicPartition partition : partitions) {
+        waiting.remove(partition);
+        PartitionPushes held = inFlight.remove(partition);
+        if (held != null) {
+          abandon(held.takeAll(), "the worker lost its partitions");
+        }
+      }
+      pauseBusyPartitions();
     }
 
     @Override

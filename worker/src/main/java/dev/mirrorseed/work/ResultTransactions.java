@@ -49,15 +49,16 @@ final class ResultTransactions implements AutoCloseable {
   }
 
   /**
-   * Marks the records {@code done} (at most one per partition) in one transaction. Results that finish
-   * together share it: a commit takes 50-350 ms on a local broker, and one worker's commits run one
-   * after another.
+   * Marks the records {@code done} in one transaction: each partition's up to the last of its records
+   * here, which must leave none of its earlier records undone. Results that finish together share it: a
+   * commit takes 50-350 ms on a local broker, and one worker's commits run one after another.
    *
    * @return false when the transaction did not commit: whoever owns the partitions must redo the records
    */
   boolean commit(List<Done> done, ConsumerGroupMetadata group) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    done.forEach(record -> offsets.put(record.partition(), new OffsetAndMetadata(record.offset() + 1)));
+    done.forEach(record -> offsets.merge(record.partition(), new OffsetAndMetadata(record.offset() + 1),
+        (one, other) -> one.offset() >= other.offset() ? one : other));
     try {
       if (producer == null) {
         producer = open();

@@ -20,11 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +59,7 @@ class PushWorkerTest {
   private static final TopicPartition P2 = new TopicPartition(TOPICS.requests(), 2);
   private static final Duration GRACE = Duration.ofMillis(300);
 
-  private final PollCountingConsumer consumer = new PollCountingConsumer();
+  private final LogBackedConsumer consumer = new LogBackedConsumer();
   private final List<MockProducer<String, MirrorEvent>> producers = new CopyOnWriteArrayList<>();
   /** How many of the next producers fail their commit, as after a rebalance. */
   private final AtomicInteger failingCommits = new AtomicInteger();
@@ -132,36 +135,104 @@ class PushWorkerTest {
   }
 
   @Test
-  void aWorkerPushesFromSeveralPartitionsAtOnceButOneAtATimePerPartitionAndCommitsWhatHasEnded() {
+  void aWorkerPushesUpToItsLimitAtOnceAndAFreedSlotTakesTheNextRequest() {
     GatedPushes pushes = new GatedPushes("a", "b", "c", "d");
     start(pushes, 2, P0, P1, P2);
     consumer.schedulePollTask(() -> {
       consumer.addRecord(request(P0, 0, "a"));
-      consumer.addRecord(request(P0, 1, "b"));
-      consumer.addRecord(request(P1, 0, "c"));
-      consumer.addRecord(request(P2, 0, "d"));
+      consumer.addRecord(request(P1, 0, "b"));
+      consumer.addRecord(request(P2, 0, "c"));
+      consumer.addRecord(request(P2, 1, "d"));
     });
 
-    // Two of a, c, d (which two is the consumer's pick): then the worker is full.
     await(() -> pushes.started.size() == 2);
-    assertThat(pushes.started).as("b waits behind a on P0").doesNotContain("b");
     await(() -> consumer.paused().equals(Set.of(P0, P1, P2)));
     assertThat(committedOffsets()).isEmpty();
 
-    String notA = pushes.started.stream().filter(name -> !name.equals("a")).findFirst().orElseThrow();
-    pushes.release(notA);
+    String first = pushes.started.get(0);
+    pushes.release(first);
     await(() -> pushes.started.size() == 3);
-    assertThat(pushes.started).as("a freed slot goes to a partition without a push in flight")
-        .containsExactlyInAnyOrder("a", "c", "d");
     assertThat(committedOffsets()).hasSize(1);
 
     List.of("a", "b", "c", "d").forEach(pushes::release);
-    await(() -> committedOffsets().stream().mapToInt(Map::size).sum() == 4);
-
-    assertThat(pushes.endedBeforeStart.get("b")).as("ended when b started").contains("a");
-    assertThat(committedOffsets().stream().filter(offsets -> offsets.containsKey(P0)).map(offsets -> offsets.get(P0)))
-        .containsExactly(new OffsetAndMetadata(1), new OffsetAndMetadata(2));
+    await(() -> committedResults().size() == 4);
     await(() -> consumer.paused().isEmpty());
+    assertThat(pushes.started).containsExactlyInAnyOrder("a", "b", "c", "d");
+    assertThat(lastCommitted()).isEqualTo(Map.of(P0, 1L, P1, 1L, P2, 2L));
+  }
+
+  @Test
+  void requestsOfOnePartitionForDifferentRepositoriesRunSideBySideAndCommitInOffsetOrder() {
+    GatedPushes pushes = new GatedPushes("big", "small", "tiny");
+    start(pushes, 3, P0);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 0, "big"));
+      consumer.addRecord(request(P0, 1, "small"));
+      consumer.addRecord(request(P0, 2, "tiny"));
+    });
+    await(() -> pushes.started.size() == 3);
+
+    pushes.release("tiny");
+    pushes.release("small");
+    await(() -> pushes.ended.size() == 2);
+    sleepThen(200, () -> {});
+    assertThat(committedOffsets()).as("nothing past big, which still runs").isEmpty();
+
+    pushes.release("big");
+    await(() -> committedResults().size() == 3);
+    assertThat(committedOffsets()).containsExactly(Map.of(P0, new OffsetAndMetadata(3)));
+    assertThat(committedResults()).extracting(result -> ((ImagePushed) result).image().targetRepository())
+        .containsExactly("ns/x/big", "ns/x/small", "ns/x/tiny");
+  }
+
+  @Test
+  void aRequestForTheRepositoryOfARunningPushWaitsForItAndHoldsBackTheRestOfItsPartition() {
+    GatedPushes pushes = new GatedPushes("a", "b");
+    start(pushes, 3, P0, P1);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 0, "a", "1"));
+      consumer.addRecord(request(P0, 1, "a", "2"));
+      consumer.addRecord(request(P0, 2, "b"));
+      consumer.addRecord(request(P1, 0, "b"));
+    });
+    await(() -> pushes.started.size() == 2);
+    await(() -> consumer.paused().equals(Set.of(P0)));
+    sleepThen(200, () -> {});
+    assertThat(pushes.started).as("a:2 waits for a:1; b on P0 behind it").containsExactlyInAnyOrder("a", "b");
+    assertThat(consumer.position(P0)).as("sought back to a:2").isEqualTo(1);
+
+    pushes.release("b");
+    await(() -> committedOffsets().size() == 1);
+    assertThat(committedOffsets()).containsExactly(Map.of(P1, new OffsetAndMetadata(1)));
+    pushes.release("a");
+    await(() -> committedOffsets().stream().filter(offsets -> offsets.containsKey(P0))
+        .anyMatch(offsets -> offsets.get(P0).offset() == 3));
+
+    assertThat(consumer.position(P0)).isEqualTo(3);
+    assertThat(pushes.endedBeforeStart.get("a#2")).as("ended when a:2 started").contains("a#1");
+  }
+
+  @Test
+  void aRevokedPartitionIsCommittedOnlyUpToItsFirstPushThatOutlastsTheGrace() throws Exception {
+    GatedPushes pushes = new GatedPushes("a", "b", "c");
+    start(pushes, 3, P0, P1);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 0, "a"));
+      consumer.addRecord(request(P0, 1, "b"));
+      consumer.addRecord(request(P0, 2, "c"));
+    });
+    await(() -> pushes.started.size() == 3);
+    pushes.release("a");
+    pushes.release("c");
+    await(() -> committedOffsets().size() == 1);
+
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P1)));
+
+    await(() -> pushes.interrupted.contains("b"));
+    await(() -> consumer.assignment().equals(Set.of(P1)) && consumer.paused().isEmpty());
+    sleepThen(200, () -> {});
+    assertThat(committedOffsets()).as("c, done, is handed back with b").containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
+    assertThat(committedResults()).hasSize(1);
   }
 
   @Test
@@ -219,9 +290,10 @@ class PushWorkerTest {
       }
       return pushed();
     }, P0);
+    // One repository, so the second push starts only once the first has failed.
     consumer.schedulePollTask(() -> {
-      consumer.addRecord(request(P0, 0, "a"));
-      consumer.addRecord(request(P0, 1, "b"));
+      consumer.addRecord(request(P0, 0, "a", "1"));
+      consumer.addRecord(request(P0, 1, "a", "2"));
     });
 
     await(() -> committedResults().size() == 2);
@@ -300,14 +372,34 @@ class PushWorkerTest {
     consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
 
     await(() -> producers.size() == 4);
-    assertThat(consumer.position(P0)).as("sought back to the request").isZero();
-    // What the real consumer fetches again after the seek; the mock forgets records once polled.
-    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
     await(() -> committedResults().size() == 1);
 
     assertThat(calls.get()).as("pushes").isEqualTo(2);
     assertThat(producers.subList(0, 3)).noneMatch(MockProducer::transactionCommitted);
     assertThat(committedOffsets()).containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
+  }
+
+  @Test
+  void aCommitThatCannotLandHasThePushesHeldBehindItOnItsPartitionRedoneWithIt() {
+    GatedPushes pushes = new GatedPushes("a", "b");
+    failingCommits.set(3); // the first commit and both commits made again
+    start(pushes, 3, P0);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 0, "a"));
+      consumer.addRecord(request(P0, 1, "b"));
+    });
+    await(() -> pushes.started.size() == 2);
+
+    pushes.release("a");
+
+    await(() -> pushes.interrupted.contains("b"));
+    await(() -> pushes.started.size() == 4);
+    pushes.release("b");
+    await(() -> committedResults().size() == 2);
+    assertThat(producers.subList(0, 3)).noneMatch(MockProducer::transactionCommitted);
+    assertThat(lastCommitted()).isEqualTo(Map.of(P0, 2L));
+    assertThat(committedResults()).extracting(result -> ((ImagePushed) result).image().targetRepository())
+        .containsExactly("ns/x/a", "ns/x/b");
   }
 
   @Test
@@ -438,10 +530,23 @@ class PushWorkerTest {
         .toList();
   }
 
+  /** The offset committed last for each partition. */
+  private Map<TopicPartition, Long> lastCommitted() {
+    return committedOffsets().stream()
+        .flatMap(offsets -> offsets.entrySet().stream())
+        .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset(), (earlier, later) -> later));
+  }
+
   private static ConsumerRecord<String, MirrorEvent> request(TopicPartition partition, long offset, String name) {
+    return request(partition, offset, name, "1");
+  }
+
+  /** A request for repository {@code name}, tag {@code tag}: its key is the repository. */
+  private static ConsumerRecord<String, MirrorEvent> request(TopicPartition partition, long offset, String name,
+      String tag) {
     Descriptor manifest = new Descriptor("application/vnd.oci.image.manifest.v1+json",
-        Digest.of(name.getBytes(StandardCharsets.UTF_8)), 2);
-    ImageSpec image = new ImageSpec("gcr.io/x/" + name + ":1", "127.0.0.1:1", "ns/x/" + name, List.of("1"),
+        Digest.of((name + ":" + tag).getBytes(StandardCharsets.UTF_8)), 2);
+    ImageSpec image = new ImageSpec("gcr.io/x/" + name + ":" + tag, "127.0.0.1:1", "ns/x/" + name, List.of(tag),
         manifest, List.of(), List.of());
     return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, image.targetKey(),
         new PushRequest("run-1", Instant.now(), image, "/staging", Writer.current()));
@@ -495,6 +600,8 @@ class PushWorkerTest {
   private static final class GatedPushes implements ImagePush {
     final List<String> started = new CopyOnWriteArrayList<>();
     final List<String> ended = new CopyOnWriteArrayList<>();
+    /** As ended, with the tag: {@code name#tag}. */
+    final List<String> endedTagged = new CopyOnWriteArrayList<>();
     final Map<String, List<String>> endedBeforeStart = new ConcurrentHashMap<>();
     final List<String> interrupted = new CopyOnWriteArrayList<>();
     private final Map<String, CountDownLatch> releases;
@@ -511,7 +618,9 @@ class PushWorkerTest {
     public PushOutcome push(PushRequest request) {
       String repository = request.image().targetRepository();
       String name = repository.substring(repository.lastIndexOf('/') + 1);
+      String tagged = name + "#" + request.image().tags().get(0);
       endedBeforeStart.put(name, List.copyOf(ended));
+      endedBeforeStart.put(tagged, List.copyOf(endedTagged));
       started.add(name);
       try {
         releases.get(name).await();
@@ -520,16 +629,29 @@ class PushWorkerTest {
         throw new IllegalStateException("interrupted");
       }
       ended.add(name);
+      endedTagged.add(tagged);
       return pushed();
     }
   }
 
-  /** The mock consumer, pacing empty polls as the real one waits, and counting polls while paused. */
-  private static final class PollCountingConsumer extends MockConsumer<String, MirrorEvent> {
+  /**
+   * The mock consumer, serving records from a log it keeps per partition as a broker does, one per poll
+   * (max.poll.records is 1): a seek back reads a record again, where the mock itself forgets a record
+   * once polled. It paces empty polls as the real one waits, and counts polls while paused.
+   */
+  private static final class LogBackedConsumer extends MockConsumer<String, MirrorEvent> {
     final AtomicInteger pausedPolls = new AtomicInteger();
+    private final Map<TopicPartition, NavigableMap<Long, ConsumerRecord<String, MirrorEvent>>> log =
+        new ConcurrentHashMap<>();
 
-    PollCountingConsumer() {
+    LogBackedConsumer() {
       super("earliest");
+    }
+
+    @Override
+    public synchronized void addRecord(ConsumerRecord<String, MirrorEvent> record) {
+      log.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), any -> new ConcurrentSkipListMap<>())
+          .put(record.offset(), record);
     }
 
     @Override
@@ -537,11 +659,29 @@ class PushWorkerTest {
       if (!paused().isEmpty()) {
         pausedPolls.incrementAndGet();
       }
-      ConsumerRecords<String, MirrorEvent> records = super.poll(timeout);
+      // Runs what the test scheduled (rebalances, records) and answers a wakeup; it holds no records.
+      super.poll(Duration.ZERO);
+      ConsumerRecords<String, MirrorEvent> records = next();
       if (records.isEmpty() && !timeout.isZero()) {
         sleepThen(Math.min(timeout.toMillis(), 20), () -> {});
       }
       return records;
+    }
+
+    /** The record at the position of the first partition, assigned and not paused, that has one. */
+    private synchronized ConsumerRecords<String, MirrorEvent> next() {
+      for (TopicPartition partition : assignment()) {
+        if (paused().contains(partition)) {
+          continue;
+        }
+        ConsumerRecord<String, MirrorEvent> record =
+            log.getOrDefault(partition, Collections.emptyNavigableMap()).get(position(partition));
+        if (record != null) {
+          seek(partition, record.offset() + 1);
+          return new ConsumerRecords<>(Map.of(partition, List.of(record)), Map.of());
+        }
+      }
+      return ConsumerRecords.empty();
     }
   }
 }
