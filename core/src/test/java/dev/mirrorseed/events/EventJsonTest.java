@@ -37,6 +37,23 @@ class EventJsonTest {
   }
 
   @Test
+  void aPushRequestCarriesTheBlobsItSharesWithEarlierImagesAndReadsWithNoneWhenWrittenWithout() throws IOException {
+    SharedBlob base = new SharedBlob(Digest.of("l".getBytes()), "ns/a/first");
+    PushRequest request = new PushRequest("run-1", Instant.EPOCH, IMAGE, "/staging", WRITER, List.of(base));
+
+    byte[] json = EventJson.write(request);
+
+    assertThat(new String(json, StandardCharsets.UTF_8))
+        .contains("\"sharedBlobs\":[{\"digest\":\"" + base.digest() + "\",\"repository\":\"ns/a/first\"}]");
+    assertThat(EventJson.read(json)).isEqualTo(request);
+    ObjectNode older = (ObjectNode) EventJson.MAPPER.readTree(json);
+    older.remove("sharedBlobs");
+    PushRequest fromOlderProducer = (PushRequest) EventJson.read(older.toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(fromOlderProducer.sharedBlobs()).isEmpty();
+    assertThat(fromOlderProducer.image()).isEqualTo(IMAGE);
+  }
+
+  @Test
   void everyResultKindRoundTrips() {
     List<MirrorEvent> events = List.of(
         new ImagePushed("r", Instant.EPOCH, IMAGE, MANIFEST.digest(), 1, 0, 0, 99, 1, 12, "w1", WRITER),

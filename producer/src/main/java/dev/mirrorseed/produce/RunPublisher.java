@@ -24,7 +24,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Publishes a run while the bundle is still being read: a {@link PushRequest} the moment an image is
- * staged (so workers push while the rest decompresses), an {@link ImageFailed} from the producer for an
+ * staged (so workers push while the rest decompresses), naming the blobs it shares with the images
+ * published before it ({@link FirstHolders}), an {@link ImageFailed} from the producer for an
  * image the bundle holds broken, and {@link RunPlanned} last, once the number of images is known.
  * {@link #complete} and {@link #abandoned} return only when Kafka has acknowledged every record of the
  * run.
@@ -38,6 +39,7 @@ public final class RunPublisher implements PlanListener, AutoCloseable {
   public static final String UNREAD = "unread";
 
   private final List<Future<RecordMetadata>> sends = new ArrayList<>();
+  private final FirstHolders firstHolders = new FirstHolders();
   private int published;
 
   public RunPublisher(KafkaSettings settings, String runId, String staging) {
@@ -49,7 +51,8 @@ public final class RunPublisher implements PlanListener, AutoCloseable {
 
   @Override
   public void imageReady(ImageSpec image) {
-    send(settings.topics().requests(), image.targetKey(), new PushRequest(runId, Instant.now(), image, staging, Writer.current()));
+    send(settings.topics().requests(), image.targetKey(),
+        new PushRequest(runId, Instant.now(), image, staging, Writer.current(), firstHolders.sharedBy(image)));
   }
 
   @Override
