@@ -105,9 +105,11 @@ final class PushCommand implements Callable<Integer> {
 
       // Images found before the run can be published wait in a HeldPlan.
       HeldPlan held = new HeldPlan();
+      // On an external cluster, `work` processes elsewhere may take some of the run's requests.
       CompletableFuture<Pipeline> pipeline = broker.thenApply(embedded -> Pipeline.start(
           kafka.on(embedded == null ? kafka.bootstrapServers : embedded.bootstrapServers()),
-          workerCount, registries.clients, registries.resilience, deep.depth(), staging, held, out));
+          workerCount, embedded == null, registries.clients, registries.resilience, deep.depth(), staging, held,
+          out));
       pipeline.whenComplete((ready, failure) -> {
         if (failure != null) {
           held.fail(failure.getCause() instanceof RuntimeException cause ? cause : new CompletionException(failure));
@@ -153,12 +155,12 @@ final class PushCommand implements Callable<Integer> {
    */
   private record Pipeline(WorkerPool pool, RunVerifier verifier, String runId,
       Map<TopicPartition, Long> from, RunPublisher publisher) implements AutoCloseable {
-    static Pipeline start(KafkaSettings kafka, int workers, RegistryClients registries, Resilience resilience,
-        Depth depth, Path staging, HeldPlan held, PrintWriter out) {
+    static Pipeline start(KafkaSettings kafka, int workers, boolean othersPushToo, RegistryClients registries,
+        Resilience resilience, Depth depth, Path staging, HeldPlan held, PrintWriter out) {
       // The workers open their clients and transactions while the broker readies the topics' partitions,
       // and join once it has. Not sooner: starting them while the controller still created the topics
       // timed out the embedded broker's heartbeat on 2 cores (an ERROR line) in one cold run in four.
-      WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries, resilience);
+      WorkerPool pool = new WorkerPool(kafka, workers, RunIds.processId(), registries, resilience, othersPushToo);
       CompletableFuture<Void> topics = new CompletableFuture<>();
       CompletableFuture.runAsync(() -> TopicSetup.ensureTopicsForWorkers(kafka, () -> pool.start(topics)))
           .whenComplete((made, failure) -> settle(topics, failure));

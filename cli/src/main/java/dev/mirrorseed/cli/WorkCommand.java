@@ -48,7 +48,10 @@ final class WorkCommand implements Callable<Integer> {
         StopSignals stop = StopSignals.install()) {
       TopicSetup.ensureTopicsForWorkers(settings, () -> { });
       Throwable crash;
-      try (WorkerPool pool = new WorkerPool(settings, count, processId, registries.clients, registries.resilience)) {
+      // Other `work` processes share the group: a layer of several images is waited for where the first
+      // of them puts it, not sent once per process.
+      try (WorkerPool pool = new WorkerPool(settings, count, processId, registries.clients, registries.resilience,
+          true)) {
         pool.start();
         err.printf("%s: %d workers in group %s on %s, taking requests from %s; stop with SIGTERM or Ctrl-C%n",
             processId, count, settings.topics().workerGroup(), settings.bootstrapServers(),

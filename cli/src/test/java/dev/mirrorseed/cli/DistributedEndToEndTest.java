@@ -11,6 +11,7 @@ import dev.mirrorseed.fixtures.BundleSpec;
 import dev.mirrorseed.fixtures.GeneratedBundle;
 import dev.mirrorseed.fixtures.GeneratedImage;
 import dev.mirrorseed.kafka.KafkaSettings;
+import dev.mirrorseed.oci.Descriptor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,6 +81,12 @@ class DistributedEndToEndTest {
           .collect(Collectors.toSet());
       assertThat(pushingProcesses).as("processes whose workers pushed").containsExactlyInAnyOrder(
           first.pid(), second.pid());
+      // Every image has the base layer and pairs share a middle one: each went up once, the process
+      // without it waiting for the other's upload and mounting it, not sending it again.
+      long uniqueBytes = committed.stream().flatMap(pushed -> pushed.image().blobs().stream()).distinct()
+          .mapToLong(Descriptor::size).sum();
+      assertThat(committed.stream().mapToLong(ImagePushed::bytesUploaded).sum()).as("bytes uploaded by both")
+          .isEqualTo(uniqueBytes);
 
       // The verify service completed the same run on its own.
       service.awaitOut("run " + runId + ": " + IMAGES + " pushed, " + IMAGES + " verified, 0 failed", STARTUP);

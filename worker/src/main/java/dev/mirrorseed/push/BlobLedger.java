@@ -13,9 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * the claim, waits and then mounts from where that thread put it; so images that share a layer send
  * it once per process, even when they are pushed at the same moment into different repositories.
  *
- * <p>Each process has its own ledger: workers in other processes (other machines) do not see it and
- * may send the same layer again. That wastes bytes but is harmless, blobs being content-addressed.
- * Thread-safe.
+ * <p>Each process has its own ledger: workers in other processes (other machines) do not see it. There
+ * a request's {@code sharedBlobs} tell where an earlier image puts a shared layer, and {@link BlobSender}
+ * waits for it there. Thread-safe.
  */
 public final class BlobLedger {
   private final Map<Digest, String> holders = new HashMap<>();

@@ -1,28 +1,36 @@
 package dev.mirrorseed.push;
 
 import dev.mirrorseed.oci.Descriptor;
+import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.registry.BlobTransfer;
 import dev.mirrorseed.registry.RegistryClient;
+import dev.mirrorseed.registry.RegistryException;
 import dev.mirrorseed.resilience.RegistryResilience;
 import dev.mirrorseed.resilience.RegistryRetry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Gets the blobs an image's repository lacks into it, side by side: mounted from another repository
  * when the {@link BlobLedger} knows one holding them, uploaded otherwise; how many go at once across
  * the process is the upload bulkhead's call. A blob another thread is sending is put aside until this
- * image's other blobs are done, then mounted from where that thread put it.
+ * image's other blobs are done, then mounted from where that thread put it. A blob that an earlier
+ * image of the run shares, which a worker of another process may be sending, is waited for in that
+ * image's repository (for about as long as sending it at 10 MB/s takes) and mounted from there.
  */
 final class BlobSender {
   /** What sending an image's missing blobs took. */
@@ -32,6 +40,13 @@ final class BlobSender {
    * The threads blobs are sent on. Unbounded, because the bulkhead bounds the uploads: a thread beyond
    * its limit only waits, and idle ones end after a minute.
    */
+  /** How long a shared blob is waited for at least, and how fast the worker sending it is assumed to be. */
+  private static final Duration SHARED_BLOB_PATIENCE = Duration.ofSeconds(2);
+  private static final long OTHERS_SEND_AT_LEAST_BYTES_PER_SECOND = 10_000_000;
+  private static final Duration SHARED_BLOB_PATIENCE_MAX = Duration.ofMinutes(2);
+  private static final Duration FIRST_LOOK_AGAIN = Duration.ofMillis(100);
+  private static final Duration LOOK_AGAIN_MAX = Duration.ofSeconds(1);
+
   private static final ExecutorService SENDERS = Executors.newCachedThreadPool(task -> {
     Thread thread = new Thread(task, "blob-sender");
     thread.setDaemon(true);
@@ -55,23 +70,43 @@ final class BlobSender {
     this.staging = staging;
   }
 
-  Sent send(List<Descriptor> missing) {
+  /**
+   * Sends {@code missing}; {@code sharedBy} maps those an earlier image of the run has too to its
+   * repository, and {@code waits} hears while this waits for one of them to land there.
+   */
+  Sent send(List<Descriptor> missing, Map<Digest, String> sharedBy, SharedBlobWaits waits) {
     List<Descriptor> ready = missing;
+    Set<Digest> lookedFor = new HashSet<>();
+    AtomicBoolean failed = new AtomicBoolean();
     int uploaded = 0;
     int mounted = 0;
     long bytes = 0;
     while (!ready.isEmpty()) {
       List<CompletableFuture<BlobTransfer>> sending = new ArrayList<>();
+      List<CompletableFuture<Void>> looking = new ArrayList<>();
       Map<Descriptor, CompletableFuture<Void>> elsewhere = new LinkedHashMap<>();
       for (Descriptor blob : ready) {
         Optional<BlobLedger.Claim> claim = ledger.tryClaim(blob.digest(), repository);
+        String holder = sharedBy.get(blob.digest());
         if (claim.isEmpty()) {
           elsewhere.put(blob, ledger.whenSent(blob.digest()));
+        } else if (claim.get().mountFrom().isEmpty() && holder != null && !holder.equals(repository)
+            && lookedFor.add(blob.digest())) {
+          // Handed back before waiting: the image that puts the blob into holder may be one this
+          // process pushes, and it needs the claim to do so.
+          claim.get().close();
+          CompletableFuture<Void> look =
+              CompletableFuture.runAsync(() -> awaitLanding(holder, blob, waits, failed), SENDERS);
+          looking.add(look);
+          elsewhere.put(blob, look);
         } else {
-          sending.add(CompletableFuture.supplyAsync(() -> sendClaimed(claim.get(), blob), SENDERS));
+          CompletableFuture<BlobTransfer> send =
+              CompletableFuture.supplyAsync(() -> sendClaimed(claim.get(), blob), SENDERS);
+          send.whenComplete((transfer, error) -> failed.compareAndSet(false, error != null));
+          sending.add(send);
         }
       }
-      // Every send is waited for, failed ones too: none may go on after the push has ended.
+      // Every send and look is waited for, failed ones too: none may go on after the push has ended.
       RuntimeException failure = null;
       for (CompletableFuture<BlobTransfer> send : sending) {
         try {
@@ -83,10 +118,18 @@ final class BlobSender {
           failure = failure != null ? failure : unwrap(e);
         }
       }
+      for (CompletableFuture<Void> look : looking) {
+        try {
+          look.join();
+        } catch (CompletionException e) {
+          failure = failure != null ? failure : unwrap(e);
+        }
+      }
       if (failure != null) {
         throw failure;
       }
       // Waited for holding no claim, and each claim is held only while its blob is sent: no deadlock.
+      // Next round, a blob that landed where it was looked for is mounted from there, else sent.
       elsewhere.values().forEach(CompletableFuture::join);
       ready = new ArrayList<>(elsewhere.keySet());
     }
@@ -98,6 +141,50 @@ final class BlobSender {
       BlobTransfer transfer = transfer(blob, claim.mountFrom());
       claim.landed();
       return transfer;
+    }
+  }
+
+  /**
+   * Looks for {@code blob} in {@code holder} at once, then again with growing pauses, for about as long
+   * as a worker sending it at 10 MB/s takes, or until another blob of this push failed; once it is
+   * there the ledger learns so. It may not land meanwhile (its image is still queued, or failed), or
+   * not be looked at (no pull rights on holder): then this push sends it itself.
+   */
+  private void awaitLanding(String holder, Descriptor blob, SharedBlobWaits waits, AtomicBoolean failed) {
+    long patience = Math.min(SHARED_BLOB_PATIENCE_MAX.toNanos(), SHARED_BLOB_PATIENCE.toNanos()
+        + blob.size() * 1_000_000_000L / OTHERS_SEND_AT_LEAST_BYTES_PER_SECOND);
+    long deadline = System.nanoTime() + patience;
+    Duration pause = FIRST_LOOK_AGAIN;
+    boolean waiting = false;
+    try {
+      while (!failed.get()) {
+        OptionalLong there = attempts.call(() -> registry.blobSize(holder, blob.digest()));
+        if (there.isPresent() && there.getAsLong() == blob.size()) {
+          ledger.holds(blob.digest(), holder);
+          return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        if (!waiting) {
+          waiting = true;
+          waits.started();
+        }
+        TimeUnit.NANOSECONDS.sleep(Math.min(pause.toNanos(), left));
+        pause = pause.multipliedBy(2).compareTo(LOOK_AGAIN_MAX) > 0 ? LOOK_AGAIN_MAX : pause.multipliedBy(2);
+      }
+    } catch (RegistryException e) {
+      if (e.statusCode() != 401 && e.statusCode() != 403) {
+        throw e;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PushException("interrupted while waiting for " + blob.digest() + " to land in " + holder);
+    } finally {
+      if (waiting) {
+        waits.ended();
+      }
     }
   }
 

@@ -10,4 +10,12 @@ import dev.mirrorseed.events.PushRequest;
 @FunctionalInterface
 public interface ImagePush {
   PushOutcome push(PushRequest request);
+
+  /**
+   * As {@link #push(PushRequest)}, telling {@code waits} while the push waits for a shared blob that a
+   * worker elsewhere is sending. A push that never waits so ignores it.
+   */
+  default PushOutcome push(PushRequest request, SharedBlobWaits waits) {
+    return push(request);
+  }
 }

@@ -13,7 +13,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -28,15 +30,28 @@ public final class ImagePusher implements ImagePush {
   private final RegistryClient registry;
   private final RegistryResilience resilience;
   private final BlobLedger ledger;
+  private final boolean othersPushToo;
 
   /**
    * {@code resilience} and {@code ledger} are shared by every pusher of this process to the same
    * registry, whose client makes its exchanges under {@code resilience.exchanges()}.
    */
   public ImagePusher(RegistryClient registry, RegistryResilience resilience, BlobLedger ledger) {
+    this(registry, resilience, ledger, false);
+  }
+
+  /**
+   * As above; {@code othersPushToo} when workers of other processes push the same runs into this
+   * registry: a blob that a request says an earlier image shares ({@code PushRequest.sharedBlobs}) is
+   * then waited for in that image's repository and mounted from there, rather than sent once more per
+   * process. Within one process the {@code ledger} does that already.
+   */
+  public ImagePusher(RegistryClient registry, RegistryResilience resilience, BlobLedger ledger,
+      boolean othersPushToo) {
     this.registry = registry;
     this.resilience = resilience;
     this.ledger = ledger;
+    this.othersPushToo = othersPushToo;
     resilience.metrics().uploadBytes(registry, RegistryClient::bytesUploaded);
   }
 
@@ -51,12 +66,16 @@ public final class ImagePusher implements ImagePush {
    * Measures the push, the wait included.
    */
   public PushOutcome pushWhenAvailable(PushRequest request, RegistryRetry.Attempts attempts) {
+    return pushWhenAvailable(request, attempts, SharedBlobWaits.NONE);
+  }
+
+  private PushOutcome pushWhenAvailable(PushRequest request, RegistryRetry.Attempts attempts, SharedBlobWaits waits) {
     long started = System.nanoTime();
     RegistryHealth health = resilience.health();
     while (true) {
       health.awaitAvailable(registry::ping);
       try {
-        PushOutcome outcome = push(request, attempts);
+        PushOutcome outcome = push(request, attempts, waits);
         resilience.metrics().imagePushed(outcome, System.nanoTime() - started);
         return outcome;
       } catch (RuntimeException e) {
@@ -75,9 +94,14 @@ public final class ImagePusher implements ImagePush {
    */
   @Override
   public PushOutcome push(PushRequest request) {
+    return push(request, SharedBlobWaits.NONE);
+  }
+
+  @Override
+  public PushOutcome push(PushRequest request, SharedBlobWaits waits) {
     RegistryRetry.Attempts attempts = newAttempts();
     try {
-      return pushWhenAvailable(request, attempts);
+      return pushWhenAvailable(request, attempts, waits);
     } catch (RuntimeException e) {
       throw new PushFailure(e, attempts.count());
     }
@@ -85,6 +109,10 @@ public final class ImagePusher implements ImagePush {
 
   /** One try at the whole image; {@code attempts} counts the retries of its registry calls. */
   public PushOutcome push(PushRequest request, RegistryRetry.Attempts attempts) {
+    return push(request, attempts, SharedBlobWaits.NONE);
+  }
+
+  private PushOutcome push(PushRequest request, RegistryRetry.Attempts attempts, SharedBlobWaits waits) {
     ImageSpec image = request.image();
     Path staging = Path.of(request.staging());
     String repository = image.targetRepository();
@@ -103,7 +131,12 @@ public final class ImagePusher implements ImagePush {
       // Already mirrored (a rerun): nothing is written, so the registry's tags are left as they are.
       return new PushOutcome(image.manifest().digest(), 0, image.blobs().size(), 0, 0, attempts.count());
     }
-    BlobSender.Sent sent = new BlobSender(registry, ledger, resilience, attempts, repository, staging).send(missing);
+    Map<Digest, String> sharedBy = new HashMap<>();
+    if (othersPushToo) {
+      request.sharedBlobs().forEach(shared -> sharedBy.put(shared.digest(), shared.repository()));
+    }
+    BlobSender.Sent sent = new BlobSender(registry, ledger, resilience, attempts, repository, staging)
+        .send(missing, sharedBy, waits);
     for (Descriptor child : image.childManifests()) {
       putManifest(attempts, staging, repository, child, child.digest().toString());
     }

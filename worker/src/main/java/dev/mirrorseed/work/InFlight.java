@@ -11,19 +11,24 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The request at {@code offset} of {@code partition}, keyed by its target repository, being pushed off
- * the poll thread, and the push.
+ * the poll thread, the push, and whether it waits for shared blobs sent elsewhere.
  */
-record InFlight(TopicPartition partition, long offset, String key, Future<PushResult> push) {
+record InFlight(TopicPartition partition, long offset, String key, Future<PushResult> push, PushWaits waits) {
   /**
    * A record that holds no request: done at once, it has only to be committed in its turn, after the
    * pushes before it on its partition.
    */
   static InFlight nothingToPush(TopicPartition partition, long offset) {
-    return new InFlight(partition, offset, null, CompletableFuture.completedFuture(null));
+    return new InFlight(partition, offset, null, CompletableFuture.completedFuture(null), new PushWaits(() -> { }));
   }
 
   boolean running() {
     return !push.isDone();
+  }
+
+  /** Running, and not just waiting for a blob a worker elsewhere sends: it takes one of the worker's slots. */
+  boolean busy() {
+    return running() && !waits.waiting();
   }
 
   /** Waits up to {@code timeout} for the push; true once it is done. */

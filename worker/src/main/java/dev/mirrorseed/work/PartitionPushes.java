@@ -29,8 +29,8 @@ final class PartitionPushes {
     return pushes.stream().anyMatch(push -> push.running() && Objects.equals(push.key(), key));
   }
 
-  long running() {
-    return pushes.stream().filter(InFlight::running).count();
+  long busy() {
+    return pushes.stream().filter(InFlight::busy).count();
   }
 
   int size() {

@@ -104,9 +104,12 @@ public final class PushWorker implements Runnable {
   // Touched by the poll thread only (the rebalance listener runs inside poll).
   private ResultTransactions results;
   private final Map<TopicPartition, PartitionPushes> inFlight = new LinkedHashMap<>();
-  /** Partitions whose next request waits for a running push of the same key (target repository). */
-  private final Map<TopicPartition, String> waiting = new HashMap<>();
-  /** Partitions whose push has finished, told by the push threads, so the poll thread commits at once. */
+  /** Partitions whose next request is held back until the running push of its key (target repository) ends. */
+  private final Map<TopicPartition, String> heldBack = new HashMap<>();
+  /**
+   * Partitions whose push has finished, or started or stopped waiting for a blob sent elsewhere, told
+   * by the push threads, so the poll thread commits, or takes another request, at once.
+   */
   private final BlockingQueue<TopicPartition> finished = new LinkedBlockingQueue<>();
 
   /** Gives the pusher for a target registry; workers keep one client per registry. */
@@ -269,7 +272,7 @@ public final class PushWorker implements Runnable {
     for (ConsumerRecord<String, MirrorEvent> record : records) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       PartitionPushes held = inFlight.get(partition);
-      if (full() || waiting.containsKey(partition)) {
+      if (full() || heldBack.containsKey(partition)) {
         // Such partitions are paused, so this is not expected; read it again later.
         requests.seek(partition, record.offset());
       } else if (!(record.value() instanceof PushRequest request)) {
@@ -277,9 +280,10 @@ public final class PushWorker implements Runnable {
       } else if (held != null && held.runs(record.key())) {
         // Its repository's earlier request is still being pushed: start it once that one has finished.
         requests.seek(partition, record.offset());
-        waiting.put(partition, record.key());
+        heldBack.put(partition, record.key());
       } else {
-        FutureTask<PushResult> push = new FutureTask<>(() -> push(request)) {
+        PushWaits waits = new PushWaits(() -> finished.add(partition));
+        FutureTask<PushResult> push = new FutureTask<>(() -> push(request, waits)) {
           @Override
           protected void done() {
             // Called once the result is set (or the push cancelled), so the poll thread finds it done.
@@ -287,7 +291,7 @@ public final class PushWorker implements Runnable {
           }
         };
         inFlight.computeIfAbsent(partition, any -> new PartitionPushes())
-            .add(new InFlight(partition, record.offset(), record.key(), push));
+            .add(new InFlight(partition, record.offset(), record.key(), push, waits));
         pushing.execute(push);
       }
     }
@@ -309,15 +313,18 @@ public final class PushWorker implements Runnable {
     }
   }
 
-  /** Whether the worker runs as many pushes as it may, or holds as many: it then takes no more requests. */
+  /**
+   * Whether the worker runs as many pushes as it may (not counting those that wait for a blob a worker
+   * elsewhere sends), or holds as many as it may: it then takes no more requests.
+   */
   private boolean full() {
-    long running = 0;
+    long busy = 0;
     int held = 0;
     for (PartitionPushes pushes : inFlight.values()) {
-      running += pushes.running();
+      busy += pushes.busy();
       held += pushes.size();
     }
-    return running >= pushesAtOnce || held >= HELD_AT_MOST;
+    return busy >= pushesAtOnce || held >= HELD_AT_MOST;
   }
 
   /**
@@ -327,8 +334,8 @@ public final class PushWorker implements Runnable {
   private void pauseBusyPartitions() {
     Set<TopicPartition> assigned = requests.assignment();
     boolean full = full();
-    requests.pause(assigned.stream().filter(partition -> full || waiting.containsKey(partition)).toList());
-    requests.resume(assigned.stream().filter(partition -> !full && !waiting.containsKey(partition)).toList());
+    requests.pause(assigned.stream().filter(partition -> full || heldBack.containsKey(partition)).toList());
+    requests.resume(assigned.stream().filter(partition -> !full && !heldBack.containsKey(partition)).toList());
   }
 
   /**
@@ -347,9 +354,9 @@ public final class PushWorker implements Runnable {
       if (held == null) {
         continue;
       }
-      String awaited = waiting.get(partition);
+      String awaited = heldBack.get(partition);
       if (awaited != null && !held.runs(awaited)) {
-        waiting.remove(partition);
+        heldBack.remove(partition);
       }
       done.addAll(held.takeFinishedFront());
       if (held.isEmpty()) {
@@ -411,7 +418,7 @@ public final class PushWorker implements Runnable {
         .collect(Collectors.toMap(InFlight::partition, InFlight::offset, Math::min));
     from.forEach((partition, offset) -> {
       PartitionPushes later = inFlight.remove(partition);
-      waiting.remove(partition);
+      heldBack.remove(partition);
       if (later != null) {
         later.takeAll().forEach(InFlight::abandon);
       }
@@ -472,7 +479,7 @@ public final class PushWorker implements Runnable {
     long deadline = System.nanoTime() + handoverGrace.toNanos();
     List<InFlight> done = new ArrayList<>();
     for (TopicPartition partition : partitions) {
-      waiting.remove(partition);
+      heldBack.remove(partition);
       PartitionPushes held = inFlight.remove(partition);
       if (held == null) {
         continue;
@@ -526,7 +533,7 @@ public final class PushWorker implements Runnable {
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       // Out of the group already: nothing can be committed, so there is nothing to wait for.
       for (TopicPartition partition : partitions) {
-        waiting.remove(partition);
+        heldBack.remove(partition);
         PartitionPushes held = inFlight.remove(partition);
         if (held != null) {
           abandon(held.takeAll(), "the worker lost its partitions");
@@ -546,10 +553,10 @@ public final class PushWorker implements Runnable {
     }
   }
 
-  private PushResult push(PushRequest request) {
+  private PushResult push(PushRequest request, PushWaits waits) {
     long started = System.nanoTime();
     try {
-      PushOutcome outcome = pushers.forRegistry(request.image().targetRegistry()).push(request);
+      PushOutcome outcome = pushers.forRegistry(request.image().targetRegistry()).push(request, waits);
       long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
       log.debug("pushed {} in {} ms ({} uploaded, {} skipped, {} mounted, {} bytes)", request.image().targetRef(),
           millis, outcome.blobsUploaded(), outcome.blobsSkipped(), outcome.blobsMounted(), outcome.bytesUploaded());

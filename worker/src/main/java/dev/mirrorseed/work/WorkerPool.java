@@ -27,18 +27,22 @@ public final class WorkerPool implements AutoCloseable {
   private final CompletableFuture<Void> topicsReady = new CompletableFuture<>();
 
   public WorkerPool(KafkaSettings settings, int size, String processId, RegistryClients registries) {
-    this(settings, size, processId, registries, Resilience.defaults());
+    this(settings, size, processId, registries, Resilience.defaults(), false);
   }
 
-  /** Workers sharing {@code resilience}: one retry policy, breaker, set of limits per registry. */
+  /**
+   * Workers sharing {@code resilience}: one retry policy, breaker, set of limits per registry.
+   * {@code othersPushToo} when worker processes elsewhere may take requests of the same runs: then a
+   * layer an earlier image shares is waited for where that image puts it (see {@link ImagePusher}).
+   */
   public WorkerPool(KafkaSettings settings, int size, String processId, RegistryClients registries,
-      Resilience resilience) {
+      Resilience resilience, boolean othersPushToo) {
     Map<String, BlobLedger> ledgers = new ConcurrentHashMap<>();
     for (int i = 1; i <= size; i++) {
       String workerId = processId + "-w" + i;
       PushWorker worker = new PushWorker(settings, workerId,
           registry -> new ImagePusher(registries.forRegistry(registry), resilience.forRegistry(registry),
-              ledgers.computeIfAbsent(registry, key -> new BlobLedger())));
+              ledgers.computeIfAbsent(registry, key -> new BlobLedger()), othersPushToo));
       Thread thread = new Thread(() -> worker.run(topicsReady), workerId);
       thread.setUncaughtExceptionHandler((t, e) -> crash.compareAndSet(null, e));
       workers.add(worker);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.PushRequest;
+import dev.mirrorseed.events.SharedBlob;
 import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.fixtures.BundleGenerator;
 import dev.mirrorseed.fixtures.BundleSpec;
@@ -20,6 +21,7 @@ import dev.mirrorseed.resilience.RegistryResilience;
 import dev.mirrorseed.resilience.RegistryRetry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +32,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +140,107 @@ class ImagePusherTest {
   }
 
   @Test
+  void twoProcessesPushingImagesThatShareLayersSendEachLayerOnceTheLaterImageWaitingAndMounting() throws Exception {
+    ImageSpec first = plan.images().get(0);
+    ImageSpec second = plan.images().get(1);
+    List<SharedBlob> shared = sharedWith(first, second);
+    Set<Descriptor> distinct = new HashSet<>(first.blobs());
+    distinct.addAll(second.blobs());
+    // Another process: a client and a ledger of its own, as a `work` process elsewhere has.
+    RegistryClient elsewhere = new RegistryClient(RegistryEndpoint.of(RegistryServer.shared().hostPort(), false),
+        RegistryAccess.defaults(), resilience.exchanges());
+    AtomicInteger waited = new AtomicInteger();
+    SharedBlobWaits counting = new SharedBlobWaits() {
+      @Override
+      public void started() {
+        waited.incrementAndGet();
+      }
+
+      @Override
+      public void ended() {}
+    };
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    PushOutcome one;
+    PushOutcome two;
+    try {
+      // The later image first, so that it finds the shared layers not there yet.
+      Future<PushOutcome> later = threads.submit(() -> new ImagePusher(elsewhere, resilience, new BlobLedger(), true)
+          .push(request(second, shared), counting));
+      Thread.sleep(300);
+      one = new ImagePusher(registry, resilience, new BlobLedger(), true).push(request(first, List.of()));
+      two = later.get();
+    } finally {
+      threads.shutdown();
+      elsewhere.close();
+    }
+
+    assertThat(shared).hasSize(2);
+    assertThat(waited.get()).as("shared blobs waited for").isPositive();
+    assertThat(two.blobsMounted()).isEqualTo(shared.size());
+    long distinctBytes = distinct.stream().mapToLong(Descriptor::size).sum();
+    assertThat(one.bytesUploaded() + two.bytesUploaded()).isEqualTo(distinctBytes);
+    assertThat(registry.bytesUploaded() + elsewhere.bytesUploaded()).isEqualTo(distinctBytes);
+    assertThat(registry.getManifest(second.targetRepository(), second.tags().get(0)).digest())
+        .isEqualTo(second.manifest().digest());
+  }
+
+  @Test
+  void aProcessPushingTheLaterImageFirstLetsItsOwnEarlierImageSendTheSharedLayersRatherThanWaitItOut()
+      throws Exception {
+    ImageSpec first = plan.images().get(0);
+    ImageSpec second = plan.images().get(1);
+    List<SharedBlob> shared = sharedWith(first, second);
+    Set<Descriptor> distinct = new HashSet<>(first.blobs());
+    distinct.addAll(second.blobs());
+    BlobLedger ledger = new BlobLedger();
+    ExecutorService threads = Executors.newFixedThreadPool(1);
+    PushOutcome one;
+    PushOutcome two;
+    long started = System.nanoTime();
+    try {
+      Future<PushOutcome> later = threads.submit(() -> new ImagePusher(registry, resilience, ledger, true)
+          .push(request(second, shared)));
+      Thread.sleep(300);
+      one = new ImagePusher(registry, resilience, ledger, true).push(request(first, List.of()));
+      two = later.get();
+    } finally {
+      threads.shutdown();
+    }
+
+    // Waiting out its patience (at least 2 s) would mean the later image held what the first needed.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    assertThat(two.blobsMounted()).isEqualTo(shared.size());
+    assertThat(one.bytesUploaded() + two.bytesUploaded())
+        .isEqualTo(distinct.stream().mapToLong(Descriptor::size).sum());
+  }
+
+  @Test
+  void aSharedBlobThatNeverLandsWhereTheRequestSaysIsSentAfterAWhile() {
+    ImageSpec first = plan.images().get(0);
+    ImageSpec second = plan.images().get(1);
+    List<SharedBlob> shared = sharedWith(first, second);
+    long started = System.nanoTime();
+
+    PushOutcome outcome = new ImagePusher(registry, resilience, new BlobLedger(), true).push(request(second, shared));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    assertThat(outcome.blobsUploaded()).isEqualTo(second.blobs().size());
+    assertThat(outcome.pushedDigest()).isEqualTo(second.manifest().digest());
+  }
+
+  @Test
+  void aPushInOneProcessIgnoresTheSharedBlobsARequestNames() {
+    ImageSpec first = plan.images().get(0);
+    ImageSpec second = plan.images().get(1);
+    long started = System.nanoTime();
+
+    PushOutcome outcome = pusher.push(request(second, sharedWith(first, second)));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    assertThat(outcome.blobsUploaded()).isEqualTo(second.blobs().size());
+  }
+
+  @Test
   void blobMissingFromStagingFailsNamingItAndTheStore() throws Exception {
     ImageSpec image = plan.images().get(0);
     Descriptor layer = image.blobs().get(image.blobs().size() - 1);
@@ -151,5 +255,16 @@ class ImagePusherTest {
 
   private PushRequest request(ImageSpec image) {
     return new PushRequest("test-run", Instant.now(), image, plan.staging().toString(), Writer.current());
+  }
+
+  private PushRequest request(ImageSpec image, List<SharedBlob> shared) {
+    return new PushRequest("test-run", Instant.now(), image, plan.staging().toString(), Writer.current(), shared);
+  }
+
+  /** {@code later}'s blobs that {@code earlier} has too, held in {@code earlier}'s repository. */
+  private static List<SharedBlob> sharedWith(ImageSpec earlier, ImageSpec later) {
+    Set<Descriptor> theirs = new HashSet<>(earlier.blobs());
+    return later.blobs().stream().filter(theirs::contains)
+        .map(blob -> new SharedBlob(blob.digest(), earlier.targetRepository())).toList();
   }
 }

@@ -15,6 +15,7 @@ import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.push.ImagePush;
 import dev.mirrorseed.push.PushOutcome;
+import dev.mirrorseed.push.SharedBlobWaits;
 import dev.mirrorseed.registry.RegistryException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -162,6 +163,47 @@ class PushWorkerTest {
   }
 
   @Test
+  void aPushWaitingForABlobAWorkerElsewhereSendsLeavesItsSlotToAnotherRequest() {
+    GatedPushes pushes = new GatedPushes("a", "b");
+    CountDownLatch waiting = new CountDownLatch(1);
+    CountDownLatch waitOver = new CountDownLatch(1);
+    ImagePush waitingFirst = new ImagePush() {
+      @Override
+      public PushOutcome push(PushRequest request) {
+        return pushes.push(request);
+      }
+
+      @Override
+      public PushOutcome push(PushRequest request, SharedBlobWaits waits) {
+        if (request.image().targetRepository().endsWith("/a")) {
+          waits.started();
+          waiting.countDown();
+          try {
+            waitOver.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          waits.ended();
+        }
+        return pushes.push(request);
+      }
+    };
+    start(waitingFirst, 1, P0, P1);
+    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
+    await(() -> waiting.getCount() == 0);
+    consumer.schedulePollTask(() -> consumer.addRecord(request(P1, 0, "b")));
+
+    await(() -> pushes.started.contains("b"));
+    await(() -> consumer.paused().equals(Set.of(P0, P1)));
+
+    waitOver.countDown();
+    await(() -> pushes.started.contains("a"));
+    List.of("a", "b").forEach(pushes::release);
+    await(() -> committedResults().size() == 2);
+    assertThat(lastCommitted()).isEqualTo(Map.of(P0, 1L, P1, 1L));
+  }
+
+  @Test
   void requestsOfOnePartitionForDifferentRepositoriesRunSideBySideAndCommitInOffsetOrder() {
     GatedPushes pushes = new GatedPushes("big", "small", "tiny");
     start(pushes, 3, P0);
@@ -231,7 +273,8 @@ class PushWorkerTest {
     await(() -> pushes.interrupted.contains("b"));
     await(() -> consumer.assignment().equals(Set.of(P1)) && consumer.paused().isEmpty());
     sleepThen(200, () -> {});
-    assertThat(committedOffsets()).as("c, done, is handed back with b").containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
+    assertThat(committedOffsets()).as("c, done, is handed back with b")
+        .containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
     assertThat(committedResults()).hasSize(1);
   }
 
