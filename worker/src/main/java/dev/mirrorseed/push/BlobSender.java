@@ -36,10 +36,6 @@ final class BlobSender {
   /** What sending an image's missing blobs took. */
   record Sent(int uploaded, int mounted, long bytes) {}
 
-  /**
-   * The threads blobs are sent on. Unbounded, because the bulkhead bounds the uploads: a thread beyond
-   * its limit only waits, and idle ones end after a minute.
-   */
   /** How long a shared blob is waited for at least, and how fast the worker sending it is assumed to be. */
   private static final Duration SHARED_BLOB_PATIENCE = Duration.ofSeconds(2);
   private static final long OTHERS_SEND_AT_LEAST_BYTES_PER_SECOND = 10_000_000;
@@ -47,6 +43,10 @@ final class BlobSender {
   private static final Duration FIRST_LOOK_AGAIN = Duration.ofMillis(100);
   private static final Duration LOOK_AGAIN_MAX = Duration.ofSeconds(1);
 
+  /**
+   * The threads blobs are sent on. Unbounded, because the bulkhead bounds the uploads: a thread beyond
+   * its limit only waits, and idle ones end after a minute.
+   */
   private static final ExecutorService SENDERS = Executors.newCachedThreadPool(task -> {
     Thread thread = new Thread(task, "blob-sender");
     thread.setDaemon(true);
@@ -102,7 +102,12 @@ final class BlobSender {
         } else {
           CompletableFuture<BlobTransfer> send =
               CompletableFuture.supplyAsync(() -> sendClaimed(claim.get(), blob), SENDERS);
-          send.whenComplete((transfer, error) -> failed.compareAndSet(false, error != null));
+          // A failed send ends this push: the looks stop too, rather than wait out their patience.
+          send.whenComplete((transfer, error) -> {
+            if (error != null) {
+              failed.set(true);
+            }
+          });
           sending.add(send);
         }
       }

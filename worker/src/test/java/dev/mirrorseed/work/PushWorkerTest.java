@@ -228,6 +228,40 @@ class PushWorkerTest {
   }
 
   @Test
+  void behindOneLongPushAWorkerHoldsAtMostItsLimitOfFinishedOnes() {
+    CountDownLatch bigDone = new CountDownLatch(1);
+    List<String> started = new CopyOnWriteArrayList<>();
+    start(request -> {
+      String repository = request.image().targetRepository();
+      started.add(repository);
+      if (repository.endsWith("/big")) {
+        try {
+          bigDone.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return pushed();
+    }, 3, P0);
+    int behind = PushWorker.HELD_AT_MOST + 8;
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 0, "big"));
+      for (int i = 1; i <= behind; i++) {
+        consumer.addRecord(request(P0, i, "small-" + i));
+      }
+    });
+
+    await(() -> started.size() == PushWorker.HELD_AT_MOST);
+    sleepThen(300, () -> {});
+    assertThat(started).as("pushes started behind big").hasSize(PushWorker.HELD_AT_MOST);
+    assertThat(committedOffsets()).isEmpty();
+
+    bigDone.countDown();
+    await(() -> committedResults().size() == behind + 1);
+    assertThat(lastCommitted()).isEqualTo(Map.of(P0, behind + 1L));
+  }
+
+  @Test
   void aRequestForTheRepositoryOfARunningPushWaitsForItAndHoldsBackTheRestOfItsPartition() {
     GatedPushes pushes = new GatedPushes("a", "b");
     start(pushes, 3, P0, P1);
