@@ -73,6 +73,11 @@ public final class BlobLedger {
     return sending.getOrDefault(blob, CompletableFuture.completedFuture(null));
   }
 
+  /** Whether a repository holding {@code blob} is known: it can be mounted from there. */
+  public synchronized boolean knowsHolderOf(Digest blob) {
+    return holders.containsKey(blob);
+  }
+
   /** {@code repository} has {@code blob} (found by HEAD, or just sent): a source to mount it from. */
   public synchronized void holds(Digest blob, String repository) {
     holders.put(blob, repository);

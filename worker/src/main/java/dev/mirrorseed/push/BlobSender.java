@@ -20,8 +20,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -176,7 +178,10 @@ final class BlobSender {
           waiting = true;
           waits.started();
         }
-        TimeUnit.NANOSECONDS.sleep(Math.min(pause.toNanos(), left));
+        if (pausedUntilSentHere(blob, Math.min(pause.toNanos(), left))) {
+          // A thread of this process sent it (maybe the image it waits for): mounted from there next round.
+          return;
+        }
         pause = pause.multipliedBy(2).compareTo(LOOK_AGAIN_MAX) > 0 ? LOOK_AGAIN_MAX : pause.multipliedBy(2);
       }
     } catch (RegistryException e) {
@@ -191,6 +196,24 @@ final class BlobSender {
         waits.ended();
       }
     }
+  }
+
+  /**
+   * Pauses {@code nanos}, or less when a thread of this process finishes sending {@code blob}
+   * meanwhile: true when this process then knows a repository holding it.
+   */
+  private boolean pausedUntilSentHere(Descriptor blob, long nanos) throws InterruptedException {
+    CompletableFuture<Void> sentHere = ledger.whenSent(blob.digest());
+    if (sentHere.isDone()) {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } else {
+      try {
+        sentHere.get(nanos, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // Still being sent, or its sender gave up: look in the holder again.
+      }
+    }
+    return ledger.knowsHolderOf(blob.digest());
   }
 
   /**
