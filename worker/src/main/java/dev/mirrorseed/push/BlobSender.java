@@ -19,6 +19,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the process is the upload bulkhead's call. A blob another thread is sending is put aside until this
  * image's other blobs are done, then mounted from where that thread put it. A blob that an earlier
  * image of the run shares, which a worker of another process may be sending, is waited for in that
- * image's repository (for about as long as sending it at 10 MB/s takes) and mounted from there.
+ * image's repository (for about as long as sending it at 10 MB/s takes) and mounted from there; if it
+ * does not land in time, it is sent there and mounted here, so that image finds it in place.
  */
 final class BlobSender {
   /** What sending an image's missing blobs took. */
@@ -79,6 +81,7 @@ final class BlobSender {
   Sent send(List<Descriptor> missing, Map<Digest, String> sharedBy, SharedBlobWaits waits) {
     List<Descriptor> ready = missing;
     Set<Digest> lookedFor = new HashSet<>();
+    Set<Digest> notLanded = ConcurrentHashMap.newKeySet();
     AtomicBoolean failed = new AtomicBoolean();
     int uploaded = 0;
     int mounted = 0;
@@ -98,12 +101,13 @@ final class BlobSender {
           // process pushes, and it needs the claim to do so.
           claim.get().close();
           CompletableFuture<Void> look =
-              CompletableFuture.runAsync(() -> awaitLanding(holder, blob, waits, failed), SENDERS);
+              CompletableFuture.runAsync(() -> awaitLanding(holder, blob, waits, failed, notLanded), SENDERS);
           looking.add(look);
           elsewhere.put(blob, look);
         } else {
+          String through = notLanded.contains(blob.digest()) ? holder : null;
           CompletableFuture<BlobTransfer> send =
-              CompletableFuture.supplyAsync(() -> sendClaimed(claim.get(), blob), SENDERS);
+              CompletableFuture.supplyAsync(() -> sendClaimed(claim.get(), blob, through), SENDERS);
           // A failed send ends this push: the looks stop too, rather than wait out their patience.
           send.whenComplete((transfer, error) -> {
             if (error != null) {
@@ -143,21 +147,47 @@ final class BlobSender {
     return new Sent(uploaded, mounted, bytes);
   }
 
-  private BlobTransfer sendClaimed(BlobLedger.Claim claim, Descriptor blob) {
+  /** Sends a claimed blob; {@code through}, when not null, is the holder it did not land in in time. */
+  private BlobTransfer sendClaimed(BlobLedger.Claim claim, Descriptor blob, String through) {
     try (claim) {
-      BlobTransfer transfer = transfer(blob, claim.mountFrom());
+      BlobTransfer transfer = claim.mountFrom().isEmpty() && through != null
+          ? sendThrough(through, blob)
+          : transfer(repository, blob, claim.mountFrom());
       claim.landed();
       return transfer;
     }
   }
 
   /**
+   * Uploads {@code blob} into {@code holder}, the repository of the earlier image that has not put it
+   * there in time, then mounts it here: that image then finds it in place instead of sending it again.
+   * Uploads it here alone when pushing into {@code holder} is refused.
+   */
+  private BlobTransfer sendThrough(String holder, Descriptor blob) {
+    BlobTransfer there;
+    try {
+      there = transfer(holder, blob, Optional.empty());
+    } catch (RegistryException e) {
+      if (e.statusCode() != 401 && e.statusCode() != 403) {
+        throw e;
+      }
+      return transfer(repository, blob, Optional.empty());
+    }
+    ledger.holds(blob.digest(), holder);
+    BlobTransfer here = transfer(repository, blob, Optional.of(holder));
+    // A registry that does not mount took the bytes twice.
+    return here.mounted() ? there : new BlobTransfer(false, there.bytesSent() + here.bytesSent());
+  }
+
+  /**
    * Looks for {@code blob} in {@code holder} at once, then again with growing pauses, for about as long
    * as a worker sending it at 10 MB/s takes, or until another blob of this push failed; once it is
-   * there the ledger learns so. It may not land meanwhile (its image is still queued, or failed), or
-   * not be looked at (no pull rights on holder): then this push sends it itself.
+   * there the ledger learns so. It may not land meanwhile (its image is still queued, or failed): then
+   * it goes into {@code notLanded}, and this push sends it through the holder. Or the holder may not be
+   * looked at (no pull rights): then this push sends it here.
    */
-  private void awaitLanding(String holder, Descriptor blob, SharedBlobWaits waits, AtomicBoolean failed) {
+  private void awaitLanding(String holder, Descriptor blob, SharedBlobWaits waits, AtomicBoolean failed,
+      Set<Digest> notLanded) {
     long patience = Math.min(SHARED_BLOB_PATIENCE_MAX.toNanos(), SHARED_BLOB_PATIENCE.toNanos()
         + blob.size() * 1_000_000_000L / OTHERS_SEND_AT_LEAST_BYTES_PER_SECOND);
     long deadline = System.nanoTime() + patience;
@@ -172,6 +202,7 @@ final class BlobSender {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
+          notLanded.add(blob.digest());
           return;
         }
         if (!waiting) {
@@ -217,23 +248,23 @@ final class BlobSender {
   }
 
   /**
-   * One blob, each try in a bulkhead slot, started over when its body failed on the way. A try that
-   * failed may still have landed (the registry committed, then the answer was lost or was a 5xx): every
-   * later try HEADs first and, when the blob is there with its size, takes it as sent.
+   * One blob into {@code into}, each try in a bulkhead slot, started over when its body failed on the
+   * way. A try that failed may still have landed (the registry committed, then the answer was lost or
+   * was a 5xx): every later try HEADs first and, when the blob is there with its size, takes it as sent.
    */
-  private BlobTransfer transfer(Descriptor blob, Optional<String> mountFrom) {
+  private BlobTransfer transfer(String into, Descriptor blob, Optional<String> mountFrom) {
     Path file = ImagePusher.blobFile(staging, blob.digest());
     AtomicBoolean triedBefore = new AtomicBoolean();
     return attempts.restartable(() -> resilience.upload(() -> {
       if (triedBefore.getAndSet(true)) {
-        OptionalLong present = registry.blobSize(repository, blob.digest());
+        OptionalLong present = registry.blobSize(into, blob.digest());
         if (present.isPresent() && present.getAsLong() == blob.size()) {
           return mountFrom.isPresent() ? new BlobTransfer(true, 0) : new BlobTransfer(false, blob.size());
         }
       }
       return mountFrom.isPresent()
-          ? registry.mountBlob(repository, blob, mountFrom.get(), file)
-          : registry.uploadBlob(repository, blob, file);
+          ? registry.mountBlob(into, blob, mountFrom.get(), file)
+          : registry.uploadBlob(into, blob, file);
     }));
   }
 
