@@ -147,7 +147,7 @@ final class BlobSender {
     return new Sent(uploaded, mounted, bytes);
   }
 
-  /** Sends a claimed blob; {@code through}, when not null, is the holder it did not land in in time. */
+  /** Sends a claimed blob; {@code through}, when not null, is the holder where it did not land in time. */
   private BlobTransfer sendClaimed(BlobLedger.Claim claim, Descriptor blob, String through) {
     try (claim) {
       BlobTransfer transfer = claim.mountFrom().isEmpty() && through != null
