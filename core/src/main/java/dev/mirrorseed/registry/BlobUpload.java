@@ -55,7 +55,7 @@ final class BlobUpload {
       try {
         response = client.send(post, 201, 202);
       } catch (RegistryException refused) {
-        if (refused.statusCode() != 401 && refused.statusCode() != 403) {
+        if (!refused.accessRefused()) {
           throw refused;
         }
         // A mount also needs pull rights on the source repository; without them, upload as if there

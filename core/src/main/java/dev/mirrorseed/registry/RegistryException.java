@@ -38,6 +38,11 @@ public class RegistryException extends RuntimeException {
     return Optional.ofNullable(errorCode);
   }
 
+  /** True for 401 and 403: these credentials may not do this here (another repository may differ). */
+  public boolean accessRefused() {
+    return statusCode == 401 || statusCode == 403;
+  }
+
   /** True for I/O errors, 408, 429 and 5xx: the same request may work later. */
   public boolean retriable() {
     return retriable;

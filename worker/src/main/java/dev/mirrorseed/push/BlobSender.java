@@ -168,7 +168,7 @@ final class BlobSender {
     try {
       there = transfer(holder, blob, Optional.empty());
     } catch (RegistryException e) {
-      if (e.statusCode() != 401 && e.statusCode() != 403) {
+      if (!e.accessRefused()) {
         throw e;
       }
       return transfer(repository, blob, Optional.empty());
@@ -216,7 +216,7 @@ final class BlobSender {
         pause = pause.multipliedBy(2).compareTo(LOOK_AGAIN_MAX) > 0 ? LOOK_AGAIN_MAX : pause.multipliedBy(2);
       }
     } catch (RegistryException e) {
-      if (e.statusCode() != 401 && e.statusCode() != 403) {
+      if (!e.accessRefused()) {
         throw e;
       }
     } catch (InterruptedException e) {

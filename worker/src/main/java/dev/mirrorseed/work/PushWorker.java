@@ -358,10 +358,7 @@ public final class PushWorker implements Runnable {
       if (awaited != null && !held.runs(awaited)) {
         heldBack.remove(partition);
       }
-      done.addAll(held.takeFinishedFront());
-      if (held.isEmpty()) {
-        inFlight.remove(partition);
-      }
+      done.addAll(takeFinished(partition));
     }
     if (!done.isEmpty()) {
       finish(done, true);
@@ -393,13 +390,7 @@ public final class PushWorker implements Runnable {
       rejoin();
       pending = new ArrayList<>();
       for (TopicPartition partition : byPartition.keySet()) {
-        PartitionPushes held = inFlight.get(partition);
-        if (held != null) {
-          pending.addAll(held.takeFinishedFront());
-          if (held.isEmpty()) {
-            inFlight.remove(partition);
-          }
-        }
+        pending.addAll(takeFinished(partition));
       }
       committed = !pending.isEmpty() && commit(pending);
     }
@@ -417,13 +408,29 @@ public final class PushWorker implements Runnable {
     Map<TopicPartition, Long> from = pushes.stream()
         .collect(Collectors.toMap(InFlight::partition, InFlight::offset, Math::min));
     from.forEach((partition, offset) -> {
-      PartitionPushes later = inFlight.remove(partition);
-      heldBack.remove(partition);
-      if (later != null) {
-        later.takeAll().forEach(InFlight::abandon);
-      }
+      dropPushesOf(partition).forEach(InFlight::abandon);
       requests.seek(partition, offset);
     });
+  }
+
+  /** Takes the finished pushes at the front of {@code partition}'s, forgetting it once none are left. */
+  private List<InFlight> takeFinished(TopicPartition partition) {
+    PartitionPushes held = inFlight.get(partition);
+    if (held == null) {
+      return List.of();
+    }
+    List<InFlight> front = held.takeFinishedFront();
+    if (held.isEmpty()) {
+      inFlight.remove(partition);
+    }
+    return front;
+  }
+
+  /** Every push held from {@code partition}, in offset order; the worker holds none of them any more. */
+  private List<InFlight> dropPushesOf(TopicPartition partition) {
+    heldBack.remove(partition);
+    PartitionPushes held = inFlight.remove(partition);
+    return held == null ? List.of() : held.takeAll();
   }
 
   private boolean commit(List<InFlight> done) {
@@ -479,12 +486,7 @@ public final class PushWorker implements Runnable {
     long deadline = System.nanoTime() + handoverGrace.toNanos();
     List<InFlight> done = new ArrayList<>();
     for (TopicPartition partition : partitions) {
-      heldBack.remove(partition);
-      PartitionPushes held = inFlight.remove(partition);
-      if (held == null) {
-        continue;
-      }
-      List<InFlight> pushes = held.takeAll();
+      List<InFlight> pushes = dropPushesOf(partition);
       int ended = 0;
       while (ended < pushes.size() && endsBy(pushes.get(ended), deadline)) {
         ended++;
@@ -533,11 +535,7 @@ public final class PushWorker implements Runnable {
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       // Out of the group already: nothing can be committed, so there is nothing to wait for.
       for (TopicPartition partition : partitions) {
-        heldBack.remove(partition);
-        PartitionPushes held = inFlight.remove(partition);
-        if (held != null) {
-          abandon(held.takeAll(), "the worker lost its partitions");
-        }
+        abandon(dropPushesOf(partition), "the worker lost its partitions");
       }
       pauseBusyPartitions();
     }
