@@ -168,15 +168,15 @@ public final class PushWorker implements Runnable {
         if (!running.get()) {
           handOver(List.copyOf(inFlight.keySet()), "the worker is stopping");
         } else if (inFlight.isEmpty()) {
-          take(poll(IDLE_POLL), pushing);
+          takeWhileRoom(poll(IDLE_POLL), pushing);
         } else if (!full()) {
           // Room for more: wait for requests, and commit what finished meanwhile.
-          take(poll(BUSY_POLL), pushing);
+          takeWhileRoom(poll(BUSY_POLL), pushing);
           finishDone(finished.poll());
         } else {
           // Full: wait for a push to finish, polling only to stay in the group.
           finishDone(finished.poll(BUSY_POLL.toMillis(), TimeUnit.MILLISECONDS));
-          take(poll(Duration.ZERO), pushing);
+          takeWhileRoom(poll(Duration.ZERO), pushing);
         }
       }
     } catch (InterruptedException e) {
@@ -265,6 +265,18 @@ public final class PushWorker implements Runnable {
       requests.seek(e.topicPartition(), e.offset() + 1);
       nothingToPush(e.topicPartition(), e.offset());
       return ConsumerRecords.empty();
+    }
+  }
+
+  /**
+   * Takes {@code records}, then, while there is room, whatever the consumer has fetched already: a poll
+   * gives one record, and a commit between two takes would leave the room empty for its duration.
+   */
+  private void takeWhileRoom(ConsumerRecords<String, MirrorEvent> records, ExecutorService pushing) {
+    take(records, pushing);
+    while (!records.isEmpty() && running.get() && !full()) {
+      records = poll(Duration.ZERO);
+      take(records, pushing);
     }
   }
 

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -133,6 +134,45 @@ class PushWorkerTest {
     assertThat(committedOffsets()).containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
     await(() -> consumer.paused().isEmpty());
     assertThat(push.calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void slotsFreedDuringACommitAreAllFilledBeforeTheNextCommit() throws Exception {
+    GatedPushes pushes = new GatedPushes("a", "b", "c", "d", "e", "f");
+    CountDownLatch firstCommit = new CountDownLatch(1);
+    commitGate = firstCommit;
+    start(pushes, 3, P0, P1, P2);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 0, "a"));
+      consumer.addRecord(request(P1, 0, "b"));
+      consumer.addRecord(request(P2, 0, "c"));
+    });
+    await(() -> pushes.started.size() == 3);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 1, "d"));
+      consumer.addRecord(request(P1, 1, "e"));
+      consumer.addRecord(request(P2, 1, "f"));
+    });
+
+    pushes.release("a");
+    assertThat(commitAtGate.await(5, TimeUnit.SECONDS)).as("a's commit under way").isTrue();
+    CountDownLatch secondCommit = new CountDownLatch(1);
+    commitGate = secondCommit;
+    pushes.release("b");
+    pushes.release("c");
+    await(() -> pushes.ended.size() == 3);
+    Thread.sleep(100); // their futures complete just after the pushes return
+    firstCommit.countDown();
+
+    // While b's and c's commit waits at the gate. A poll gives one record: taking one per loop, the
+    // worker took d, then e, then committed b and c before it took f.
+    await(() -> pushes.started.size() == 6, () -> "started " + pushes.started);
+    secondCommit.countDown();
+    List.of("d", "e", "f").forEach(pushes::release);
+    await(() -> committedResults().size() == 6);
+    assertThat(committedOffsets().get(0)).isEqualTo(Map.of(P0, new OffsetAndMetadata(1)));
+    assertThat(committedOffsets().get(1)).isEqualTo(Map.of(P1, new OffsetAndMetadata(1), P2, new OffsetAndMetadata(1)));
+    assertThat(lastCommitted()).isEqualTo(Map.of(P0, 2L, P1, 2L, P2, 2L));
   }
 
   @Test
@@ -634,10 +674,14 @@ class PushWorkerTest {
   }
 
   private static void await(BooleanSupplier condition) {
+    await(condition, () -> "");
+  }
+
+  private static void await(BooleanSupplier condition, Supplier<String> state) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 5 s");
+        throw new AssertionError("condition not met within 5 s " + state.get());
       }
       sleepThen(10, () -> {});
     }
