@@ -58,8 +58,12 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class RunVerifier {
   private static final Duration POLL = Duration.ofMillis(200);
-  /** How many images are checked on the registry at once. */
-  private static final int CHECKS_AT_ONCE = 4;
+  /**
+   * How many images are checked on the registry at once. A check is a few small reads one after
+   * another, mostly waiting: with 4 at once, the verdicts on 200 small images came 0.9-1.5 s after the
+   * last push was committed; with 16, 0.2-0.4 s.
+   */
+  private static final int CHECKS_AT_ONCE = 16;
   /** Results taken per poll, to check side by side (a worker's consumer takes one request at a time). */
   private static final int RESULTS_PER_POLL = 100;
 
