@@ -10,8 +10,8 @@ CLI_CLASSPATH="$ROOT/cli/target/mirrorseed-cli.jar:$ROOT/cli/target/lib/*"
 # The serial GC: the CLI is one process with a few busy threads. Not C1 for everything
 # (TieredStopAtLevel=1): it starts the embedded broker ~1 s sooner but hashes blobs 5x slower (10.5 s
 # vs 2.2 s to stage bench/staging.sh's 1 GB tar with push --dry-run); hence the directives below. The
-# class data archive, when there is one,
-# is only a faster start: a stale one is ignored without a word (-Xshare:auto, its logging off).
+# class data archive, when there is one, is only a faster start: a stale one is ignored without a word
+# (-Xshare:auto, its logging off).
 # A 64 MiB initial heap: the serial collector sizes its young generation from the initial heap (1/64 of
 # RAM: 384 MiB on a 24 GiB machine), and a push touches all of it. Pushing a 2 GiB one-layer image
 # peaked at 329-354 MiB RSS with the default (4 runs, 23.5-24.3 s) and at 249-255 MiB with this (5 runs,
