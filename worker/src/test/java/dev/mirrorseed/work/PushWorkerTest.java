@@ -140,14 +140,7 @@ class PushWorkerTest {
   void slotsFreedDuringACommitAreAllFilledBeforeTheNextCommit() throws Exception {
     GatedPushes pushes = new GatedPushes("a", "b", "c", "d", "e", "f");
     CountDownLatch firstCommit = new CountDownLatch(1);
-    commitGate = firstCommit;
-    start(pushes, 3, P0, P1, P2);
-    consumer.schedulePollTask(() -> {
-      consumer.addRecord(request(P0, 0, "a"));
-      consumer.addRecord(request(P1, 0, "b"));
-      consumer.addRecord(request(P2, 0, "c"));
-    });
-    await(() -> pushes.started.size() == 3);
+    pushABAndCWithTheFirstCommitGated(pushes, firstCommit);
     consumer.schedulePollTask(() -> {
       consumer.addRecord(request(P0, 1, "d"));
       consumer.addRecord(request(P1, 1, "e"));
@@ -356,14 +349,7 @@ class PushWorkerTest {
   void pushesThatEndWhileACommitIsUnderWayAreCommittedTogetherInTheNextTransaction() throws Exception {
     GatedPushes pushes = new GatedPushes("a", "b", "c");
     CountDownLatch gate = new CountDownLatch(1);
-    commitGate = gate;
-    start(pushes, 3, P0, P1, P2);
-    consumer.schedulePollTask(() -> {
-      consumer.addRecord(request(P0, 0, "a"));
-      consumer.addRecord(request(P1, 0, "b"));
-      consumer.addRecord(request(P2, 0, "c"));
-    });
-    await(() -> pushes.started.size() == 3);
+    pushABAndCWithTheFirstCommitGated(pushes, gate);
 
     pushes.release("a");
     assertThat(commitAtGate.await(5, TimeUnit.SECONDS)).as("a's commit under way").isTrue();
@@ -602,6 +588,18 @@ class PushWorkerTest {
     consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 0, "a")));
     assertThat(push.started.await(5, TimeUnit.SECONDS)).as("push started").isTrue();
     return push;
+  }
+
+  /** A worker with room for 3 pushing a, b and c (on P0, P1 and P2); its next commit waits for {@code gate}. */
+  private void pushABAndCWithTheFirstCommitGated(GatedPushes pushes, CountDownLatch gate) {
+    commitGate = gate;
+    start(pushes, 3, P0, P1, P2);
+    consumer.schedulePollTask(() -> {
+      consumer.addRecord(request(P0, 0, "a"));
+      consumer.addRecord(request(P1, 0, "b"));
+      consumer.addRecord(request(P2, 0, "c"));
+    });
+    await(() -> pushes.started.size() == 3);
   }
 
   private void start(ImagePush push, TopicPartition... partitions) {
