@@ -404,8 +404,8 @@ class PushWorkerTest {
     ImageFailed failed = (ImageFailed) committedResults().get(0);
     assertThat(failed.message()).contains("503 five times");
     assertThat(committedResults().get(1)).isInstanceOf(ImagePushed.class);
-    assertThat(committedOffsets()).containsExactly(
-        Map.of(P0, new OffsetAndMetadata(1)), Map.of(P0, new OffsetAndMetadata(2)));
+    // One transaction or two: the second push may end before the worker commits the first.
+    assertThat(lastCommitted()).isEqualTo(Map.of(P0, 2L));
   }
 
   @Test
