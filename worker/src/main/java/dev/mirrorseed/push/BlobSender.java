@@ -26,6 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gets the blobs an image's repository lacks into it, side by side: mounted from another repository
@@ -39,6 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class BlobSender {
   /** What sending an image's missing blobs took. */
   record Sent(int uploaded, int mounted, long bytes) {}
+
+  private static final Logger log = LoggerFactory.getLogger(BlobSender.class);
 
   /** How long a shared blob is waited for at least, and how fast the worker sending it is assumed to be. */
   private static final Duration SHARED_BLOB_PATIENCE = Duration.ofSeconds(2);
@@ -190,7 +194,8 @@ final class BlobSender {
       Set<Digest> notLanded) {
     long patience = Math.min(SHARED_BLOB_PATIENCE_MAX.toNanos(), SHARED_BLOB_PATIENCE.toNanos()
         + blob.size() * 1_000_000_000L / OTHERS_SEND_AT_LEAST_BYTES_PER_SECOND);
-    long deadline = System.nanoTime() + patience;
+    long started = System.nanoTime();
+    long deadline = started + patience;
     Duration pause = FIRST_LOOK_AGAIN;
     boolean waiting = false;
     try {
@@ -198,11 +203,15 @@ final class BlobSender {
         OptionalLong there = attempts.call(() -> registry.blobSize(holder, blob.digest()));
         if (there.isPresent() && there.getAsLong() == blob.size()) {
           ledger.holds(blob.digest(), holder);
+          log.debug("{} for {}: found in {} after {} ms", blob.digest(), repository, holder,
+              (System.nanoTime() - started) / 1_000_000);
           return;
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           notLanded.add(blob.digest());
+          log.debug("{} for {}: not in {} within {} ms; sending it there", blob.digest(), repository, holder,
+              patience / 1_000_000);
           return;
         }
         if (!waiting) {
