@@ -55,20 +55,11 @@ public final class ImagePusher implements ImagePush {
     resilience.metrics().uploadBytes(registry, RegistryClient::bytesUploaded);
   }
 
-  /** A new count of one image's tries, to give to {@link #push(PushRequest, RegistryRetry.Attempts)}. */
-  public RegistryRetry.Attempts newAttempts() {
-    return resilience.newAttempts(RegistryResilience.PUSH);
-  }
-
   /**
    * Pushes the image unless the registry is down: then waits until it answers, and pushes again what
    * the outage broke off, rather than report a failure the registry's restart would have fixed.
    * Measures the push, the wait included.
    */
-  public PushOutcome pushWhenAvailable(PushRequest request, RegistryRetry.Attempts attempts) {
-    return pushWhenAvailable(request, attempts, SharedBlobWaits.NONE);
-  }
-
   private PushOutcome pushWhenAvailable(PushRequest request, RegistryRetry.Attempts attempts, SharedBlobWaits waits) {
     long started = System.nanoTime();
     RegistryHealth health = resilience.health();
@@ -99,7 +90,7 @@ public final class ImagePusher implements ImagePush {
 
   @Override
   public PushOutcome push(PushRequest request, SharedBlobWaits waits) {
-    RegistryRetry.Attempts attempts = newAttempts();
+    RegistryRetry.Attempts attempts = resilience.newAttempts(RegistryResilience.PUSH);
     try {
       return pushWhenAvailable(request, attempts, waits);
     } catch (RuntimeException e) {
@@ -108,10 +99,6 @@ public final class ImagePusher implements ImagePush {
   }
 
   /** One try at the whole image; {@code attempts} counts the retries of its registry calls. */
-  public PushOutcome push(PushRequest request, RegistryRetry.Attempts attempts) {
-    return push(request, attempts, SharedBlobWaits.NONE);
-  }
-
   private PushOutcome push(PushRequest request, RegistryRetry.Attempts attempts, SharedBlobWaits waits) {
     ImageSpec image = request.image();
     Path staging = Path.of(request.staging());
