@@ -38,15 +38,19 @@ class EventJsonTest {
 
   @Test
   void aPushRequestCarriesTheBlobsItSharesWithEarlierImagesAndReadsWithNoneWhenWrittenWithout() throws IOException {
-    SharedBlob base = new SharedBlob(Digest.of("l".getBytes()), "ns/a/first");
+    SharedBlob base = new SharedBlob(Digest.of("l".getBytes()), "ns/a/first", new RequestOffset(3, 41));
     PushRequest request = new PushRequest("run-1", Instant.EPOCH, IMAGE, "/staging", WRITER, List.of(base));
 
     byte[] json = EventJson.write(request);
 
     assertThat(new String(json, StandardCharsets.UTF_8))
-        .contains("\"sharedBlobs\":[{\"digest\":\"" + base.digest() + "\",\"repository\":\"ns/a/first\"}]");
+        .contains("\"sharedBlobs\":[{\"digest\":\"" + base.digest() + "\",\"repository\":\"ns/a/first\","
+            + "\"holderRequest\":{\"partition\":3,\"offset\":41}}]");
     assertThat(EventJson.read(json)).isEqualTo(request);
     ObjectNode older = (ObjectNode) EventJson.MAPPER.readTree(json);
+    ((ObjectNode) older.get("sharedBlobs").get(0)).remove("holderRequest");
+    PushRequest withoutHolderRequest = (PushRequest) EventJson.read(older.toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(withoutHolderRequest.sharedBlobs()).containsExactly(new SharedBlob(base.digest(), "ns/a/first"));
     older.remove("sharedBlobs");
     PushRequest fromOlderProducer = (PushRequest) EventJson.read(older.toString().getBytes(StandardCharsets.UTF_8));
     assertThat(fromOlderProducer.sharedBlobs()).isEmpty();

@@ -1,6 +1,7 @@
 package dev.mirrorseed.produce;
 
 import dev.mirrorseed.events.ImageSpec;
+import dev.mirrorseed.events.RequestOffset;
 import dev.mirrorseed.events.SharedBlob;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
@@ -8,24 +9,44 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Remembers, for every blob of a run's images, the target repository of the first image published with
- * it, so each later request can name where that blob goes first ({@link SharedBlob}). Images of the same
- * repository need no such hint: their pushes find the blob there.
+ * Remembers, for every blob of a run's images, the first image published with it: its target repository
+ * and the send of its request. So each later request can name where that blob goes first and where that
+ * image's request sits ({@link SharedBlob}): a worker of another process then waits for the blob until
+ * that request is committed, no longer and no shorter. Images of the same repository need no such hint:
+ * their pushes find the blob there. Not thread-safe: images are published one at a time.
  */
 final class FirstHolders {
-  private final Map<Digest, String> first = new HashMap<>();
+  private record Holder(String repository, Future<RecordMetadata> request) {}
 
-  /** The blobs of {@code image}, published now, that an earlier image has too; records the rest. */
-  synchronized List<SharedBlob> sharedBy(ImageSpec image) {
+  private final Map<Digest, Holder> first = new HashMap<>();
+
+  /**
+   * The blobs of {@code image} that an image published before it has too. Waits for Kafka to take those
+   * images' requests, to learn their offsets (it has normally taken them already); throws what a send
+   * that failed threw.
+   */
+  List<SharedBlob> sharedBy(ImageSpec image) throws InterruptedException, ExecutionException {
     List<SharedBlob> shared = new ArrayList<>();
     for (Descriptor blob : image.blobs()) {
-      String holder = first.putIfAbsent(blob.digest(), image.targetRepository());
-      if (holder != null && !holder.equals(image.targetRepository())) {
-        shared.add(new SharedBlob(blob.digest(), holder));
+      Holder holder = first.get(blob.digest());
+      if (holder != null && !holder.repository().equals(image.targetRepository())) {
+        RecordMetadata request = holder.request().get();
+        shared.add(new SharedBlob(blob.digest(), holder.repository(),
+            new RequestOffset(request.partition(), request.offset())));
       }
     }
     return shared;
+  }
+
+  /** {@code image} went out in {@code request}: it is the first holder of the blobs no image had before. */
+  void published(ImageSpec image, Future<RecordMetadata> request) {
+    for (Descriptor blob : image.blobs()) {
+      first.putIfAbsent(blob.digest(), new Holder(image.targetRepository(), request));
+    }
   }
 }

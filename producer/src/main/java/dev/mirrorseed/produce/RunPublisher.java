@@ -6,6 +6,7 @@ import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.MirrorEvent;
 import dev.mirrorseed.events.PushRequest;
 import dev.mirrorseed.events.RunPlanned;
+import dev.mirrorseed.events.SharedBlob;
 import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.KafkaUnavailableException;
@@ -25,7 +26,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * Publishes a run while the bundle is still being read: a {@link PushRequest} the moment an image is
  * staged (so workers push while the rest decompresses), naming the blobs it shares with the images
- * published before it ({@link FirstHolders}), an {@link ImageFailed} from the producer for an
+ * published before it and where their requests are ({@link FirstHolders}), an {@link ImageFailed} from the producer for an
  * image the bundle holds broken, and {@link RunPlanned} last, once the number of images is known.
  * {@link #complete} and {@link #abandoned} return only when Kafka has acknowledged every record of the
  * run.
@@ -50,20 +51,29 @@ public final class RunPublisher implements PlanListener, AutoCloseable {
   }
 
   @Override
-  public void imageReady(ImageSpec image) {
-    send(settings.topics().requests(), image.targetKey(),
-        new PushRequest(runId, Instant.now(), image, staging, Writer.current(), firstHolders.sharedBy(image)));
+  public synchronized void imageReady(ImageSpec image) {
+    List<SharedBlob> shared;
+    try {
+      shared = firstHolders.sharedBy(image);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException(settings.bootstrapServers(), e);
+    } catch (ExecutionException e) {
+      throw new KafkaUnavailableException(settings.bootstrapServers(), e);
+    }
+    firstHolders.published(image, send(settings.topics().requests(), image.targetKey(),
+        new PushRequest(runId, Instant.now(), image, staging, Writer.current(), shared)));
   }
 
   @Override
-  public void imageBroken(BrokenImage broken) {
+  public synchronized void imageBroken(BrokenImage broken) {
     ImageSpec image = broken.image();
     send(settings.topics().results(), image.targetKey(), new ImageFailed(runId, Instant.now(), image,
         ErrorCode.BAD_INPUT, broken.reason(), 0, 0, ImageFailed.PRODUCER, Writer.current()));
   }
 
   /** Ends the run's publication after the whole bundle was read: every image is announced. */
-  public RunPlanned complete(BundleSummary summary, String target) {
+  public synchronized RunPlanned complete(BundleSummary summary, String target) {
     return finish(new RunPlanned(runId, Instant.now(), summary.source(), summary.bundleDigest(), target,
         published, summary.uniqueBlobs(), summary.uniqueBytes(), Writer.current()));
   }
@@ -72,7 +82,7 @@ public final class RunPublisher implements PlanListener, AutoCloseable {
    * Ends the publication of a run whose bundle became unreadable part way: the images announced so far
    * are still pushed and verified, and the run is planned as just those.
    */
-  public RunPlanned abandoned(String source, String target) {
+  public synchronized RunPlanned abandoned(String source, String target) {
     return finish(new RunPlanned(runId, Instant.now(), source, UNREAD, target, published, 0, 0, Writer.current()));
   }
 
@@ -102,10 +112,12 @@ public final class RunPublisher implements PlanListener, AutoCloseable {
     }
   }
 
-  private void send(String topic, String key, MirrorEvent event) {
+  private Future<RecordMetadata> send(String topic, String key, MirrorEvent event) {
     try {
-      sends.add(producer.send(new ProducerRecord<>(topic, key, event)));
+      Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(topic, key, event));
+      sends.add(sent);
       published++;
+      return sent;
     } catch (org.apache.kafka.common.KafkaException e) {
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
     }
