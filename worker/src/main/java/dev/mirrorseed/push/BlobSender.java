@@ -1,5 +1,7 @@
 package dev.mirrorseed.push;
 
+import dev.mirrorseed.events.RequestOffset;
+import dev.mirrorseed.events.SharedBlob;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.registry.BlobTransfer;
@@ -35,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * the process is the upload bulkhead's call. A blob another thread is sending is put aside until this
  * image's other blobs are done, then mounted from where that thread put it. A blob that an earlier
  * image of the run shares, which a worker of another process may be sending, is waited for in that
- * image's repository (for about as long as sending it at 10 MB/s takes) and mounted from there; if it
- * does not land in time, it is sent there and mounted here, so that image finds it in place.
+ * image's repository and mounted from there: until that image's request is committed, when the request
+ * says where it is, else for about as long as sending it at 10 MB/s takes. If it does not land, it is
+ * sent there and mounted here, so that image, if still to come, finds it in place.
  */
 final class BlobSender {
   /** What sending an image's missing blobs took. */
@@ -44,9 +47,16 @@ final class BlobSender {
 
   private static final Logger log = LoggerFactory.getLogger(BlobSender.class);
 
-  /** How long a shared blob is waited for at least, and how fast the worker sending it is assumed to be. */
+  /**
+   * How long a shared blob whose holder's request is not known is waited for at least, and how fast the
+   * worker sending it is assumed to be.
+   */
   private static final Duration SHARED_BLOB_PATIENCE = Duration.ofSeconds(2);
   private static final long OTHERS_SEND_AT_LEAST_BYTES_PER_SECOND = 10_000_000;
+  /**
+   * How long a shared blob is waited for at most, its holder's request committed or not: a worker that
+   * holds that request longer (stuck, or far behind) no longer holds this push up.
+   */
   private static final Duration SHARED_BLOB_PATIENCE_MAX = Duration.ofMinutes(2);
   private static final Duration FIRST_LOOK_AGAIN = Duration.ofMillis(100);
   private static final Duration LOOK_AGAIN_MAX = Duration.ofSeconds(1);
@@ -65,24 +75,26 @@ final class BlobSender {
   private final BlobLedger ledger;
   private final RegistryResilience resilience;
   private final RegistryRetry.Attempts attempts;
+  private final CommittedRequests committed;
   private final String repository;
   private final Path staging;
 
   BlobSender(RegistryClient registry, BlobLedger ledger, RegistryResilience resilience,
-      RegistryRetry.Attempts attempts, String repository, Path staging) {
+      RegistryRetry.Attempts attempts, CommittedRequests committed, String repository, Path staging) {
     this.registry = registry;
     this.ledger = ledger;
     this.resilience = resilience;
     this.attempts = attempts;
+    this.committed = committed;
     this.repository = repository;
     this.staging = staging;
   }
 
   /**
-   * Sends {@code missing}; {@code sharedBy} maps those an earlier image of the run has too to its
-   * repository, and {@code waits} hears while this waits for one of them to land there.
+   * Sends {@code missing}; {@code shared} holds those an earlier image of the run has too, and
+   * {@code waits} hears while this waits for one of them to land in that image's repository.
    */
-  Sent send(List<Descriptor> missing, Map<Digest, String> sharedBy, SharedBlobWaits waits) {
+  Sent send(List<Descriptor> missing, Map<Digest, SharedBlob> shared, SharedBlobWaits waits) {
     List<Descriptor> ready = missing;
     Set<Digest> lookedFor = new HashSet<>();
     Set<Digest> notLanded = ConcurrentHashMap.newKeySet();
@@ -96,7 +108,8 @@ final class BlobSender {
       Map<Descriptor, CompletableFuture<Void>> elsewhere = new LinkedHashMap<>();
       for (Descriptor blob : ready) {
         Optional<BlobLedger.Claim> claim = ledger.tryClaim(blob.digest(), repository);
-        String holder = sharedBy.get(blob.digest());
+        SharedBlob sharedBlob = shared.get(blob.digest());
+        String holder = sharedBlob == null ? null : sharedBlob.repository();
         if (claim.isEmpty()) {
           elsewhere.put(blob, ledger.whenSent(blob.digest()));
         } else if (claim.get().mountFrom().isEmpty() && holder != null && !holder.equals(repository)
@@ -105,7 +118,7 @@ final class BlobSender {
           // process pushes, and it needs the claim to do so.
           claim.get().close();
           CompletableFuture<Void> look =
-              CompletableFuture.runAsync(() -> awaitLanding(holder, blob, waits, failed, notLanded), SENDERS);
+              CompletableFuture.runAsync(() -> awaitLanding(sharedBlob, blob, waits, failed, notLanded), SENDERS);
           looking.add(look);
           elsewhere.put(blob, look);
         } else {
@@ -184,27 +197,40 @@ final class BlobSender {
   }
 
   /**
-   * Looks for {@code blob} in {@code holder} at once, then again with growing pauses, for about as long
-   * as a worker sending it at 10 MB/s takes, or until another blob of this push failed; once it is
-   * there the ledger learns so. It may not land meanwhile (its image is still queued, or failed): then
-   * it goes into {@code notLanded}, and this push sends it through the holder. Or the holder may not be
-   * looked at (no pull rights): then this push sends it here.
+   * Looks for {@code blob} in {@code shared}'s repository (its holder) at once, then again with growing
+   * pauses, until the holder's request is committed (or, when the request does not say where that is,
+   * for about as long as a worker sending it at 10 MB/s takes), or another blob of this push failed; once
+   * it is there the ledger learns so. It may not land meanwhile (the holder's push failed, or is still
+   * queued when the request does not say where): then it goes into {@code notLanded}, and this push sends
+   * it through the holder. Or the holder may not be looked at (no pull rights): then this push sends it
+   * here.
    */
-  private void awaitLanding(String holder, Descriptor blob, SharedBlobWaits waits, AtomicBoolean failed,
+  private void awaitLanding(SharedBlob shared, Descriptor blob, SharedBlobWaits waits, AtomicBoolean failed,
       Set<Digest> notLanded) {
-    long patience = Math.min(SHARED_BLOB_PATIENCE_MAX.toNanos(), SHARED_BLOB_PATIENCE.toNanos()
-        + blob.size() * 1_000_000_000L / OTHERS_SEND_AT_LEAST_BYTES_PER_SECOND);
+    String holder = shared.repository();
+    // Without a way to see commits, waiting for one would always take the longest patience.
+    RequestOffset holderRequest = committed == CommittedRequests.UNKNOWN ? null : shared.holderRequest();
+    long patience = holderRequest != null ? SHARED_BLOB_PATIENCE_MAX.toNanos()
+        : Math.min(SHARED_BLOB_PATIENCE_MAX.toNanos(), SHARED_BLOB_PATIENCE.toNanos()
+            + blob.size() * 1_000_000_000L / OTHERS_SEND_AT_LEAST_BYTES_PER_SECOND);
     long started = System.nanoTime();
     long deadline = started + patience;
     Duration pause = FIRST_LOOK_AGAIN;
     boolean waiting = false;
     try {
       while (!failed.get()) {
-        OptionalLong there = attempts.call(() -> registry.blobSize(holder, blob.digest()));
-        if (there.isPresent() && there.getAsLong() == blob.size()) {
-          ledger.holds(blob.digest(), holder);
+        if (landed(holder, blob)) {
           log.debug("{} for {}: found in {} after {} ms", blob.digest(), repository, holder,
               (System.nanoTime() - started) / 1_000_000);
+          return;
+        }
+        if (holderRequest != null && committed.isCommitted(holderRequest)) {
+          // Looked at once more: the holder's push may have sent it just before its commit.
+          if (!landed(holder, blob)) {
+            notLanded.add(blob.digest());
+            log.debug("{} for {}: the push into {} ended without it after {} ms; sending it there", blob.digest(),
+                repository, holder, (System.nanoTime() - started) / 1_000_000);
+          }
           return;
         }
         long left = deadline - System.nanoTime();
@@ -236,6 +262,16 @@ final class BlobSender {
         waits.ended();
       }
     }
+  }
+
+  /** Whether {@code holder} has {@code blob}, whole; if so the ledger learns it. */
+  private boolean landed(String holder, Descriptor blob) {
+    OptionalLong there = attempts.call(() -> registry.blobSize(holder, blob.digest()));
+    if (there.isPresent() && there.getAsLong() == blob.size()) {
+      ledger.holds(blob.digest(), holder);
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.mirrorseed.push;
 
 import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.events.PushRequest;
+import dev.mirrorseed.events.SharedBlob;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.registry.RegistryClient;
@@ -31,6 +32,7 @@ public final class ImagePusher implements ImagePush {
   private final RegistryResilience resilience;
   private final BlobLedger ledger;
   private final boolean othersPushToo;
+  private final CommittedRequests committed;
 
   /**
    * {@code resilience} and {@code ledger} are shared by every pusher of this process to the same
@@ -48,10 +50,20 @@ public final class ImagePusher implements ImagePush {
    */
   public ImagePusher(RegistryClient registry, RegistryResilience resilience, BlobLedger ledger,
       boolean othersPushToo) {
+    this(registry, resilience, ledger, othersPushToo, CommittedRequests.UNKNOWN);
+  }
+
+  /**
+   * As above; {@code committed} tells when the push of such an earlier image is over (its request is
+   * committed): the blob is waited for until then, rather than for as long as sending it would take.
+   */
+  public ImagePusher(RegistryClient registry, RegistryResilience resilience, BlobLedger ledger,
+      boolean othersPushToo, CommittedRequests committed) {
     this.registry = registry;
     this.resilience = resilience;
     this.ledger = ledger;
     this.othersPushToo = othersPushToo;
+    this.committed = committed;
     resilience.metrics().uploadBytes(registry, RegistryClient::bytesUploaded);
   }
 
@@ -118,12 +130,12 @@ public final class ImagePusher implements ImagePush {
       // Already mirrored (a rerun): nothing is written, so the registry's tags are left as they are.
       return new PushOutcome(image.manifest().digest(), 0, image.blobs().size(), 0, 0, attempts.count());
     }
-    Map<Digest, String> sharedBy = new HashMap<>();
+    Map<Digest, SharedBlob> shared = new HashMap<>();
     if (othersPushToo) {
-      request.sharedBlobs().forEach(shared -> sharedBy.put(shared.digest(), shared.repository()));
+      request.sharedBlobs().forEach(blob -> shared.put(blob.digest(), blob));
     }
-    BlobSender.Sent sent = new BlobSender(registry, ledger, resilience, attempts, repository, staging)
-        .send(missing, sharedBy, waits);
+    BlobSender.Sent sent = new BlobSender(registry, ledger, resilience, attempts, committed, repository, staging)
+        .send(missing, shared, waits);
     for (Descriptor child : image.childManifests()) {
       putManifest(attempts, staging, repository, child, child.digest().toString());
     }

@@ -3,6 +3,7 @@ package dev.mirrorseed.work;
 import dev.mirrorseed.events.Topics;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.push.BlobLedger;
+import dev.mirrorseed.push.CommittedRequests;
 import dev.mirrorseed.push.ImagePusher;
 import dev.mirrorseed.registry.RegistryClients;
 import dev.mirrorseed.resilience.Resilience;
@@ -25,6 +26,8 @@ public final class WorkerPool implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicReference<Throwable> crash = new AtomicReference<>();
   private final CompletableFuture<Void> topicsReady = new CompletableFuture<>();
+  /** When other processes push too: what the group has committed, for pushes waiting on theirs. */
+  private final GroupCommits groupCommits;
 
   public WorkerPool(KafkaSettings settings, int size, String processId, RegistryClients registries) {
     this(settings, size, processId, registries, Resilience.defaults(), false);
@@ -33,16 +36,19 @@ public final class WorkerPool implements AutoCloseable {
   /**
    * Workers sharing {@code resilience}: one retry policy, breaker, set of limits per registry.
    * {@code othersPushToo} when worker processes elsewhere may take requests of the same runs: then a
-   * layer an earlier image shares is waited for where that image puts it (see {@link ImagePusher}).
+   * layer an earlier image shares is waited for where that image puts it, until the group has committed
+   * that image's request (see {@link ImagePusher}).
    */
   public WorkerPool(KafkaSettings settings, int size, String processId, RegistryClients registries,
       Resilience resilience, boolean othersPushToo) {
     Map<String, BlobLedger> ledgers = new ConcurrentHashMap<>();
+    groupCommits = othersPushToo ? new GroupCommits(settings) : null;
+    CommittedRequests committed = othersPushToo ? groupCommits : CommittedRequests.UNKNOWN;
     for (int i = 1; i <= size; i++) {
       String workerId = processId + "-w" + i;
       PushWorker worker = new PushWorker(settings, workerId,
           registry -> new ImagePusher(registries.forRegistry(registry), resilience.forRegistry(registry),
-              ledgers.computeIfAbsent(registry, key -> new BlobLedger()), othersPushToo));
+              ledgers.computeIfAbsent(registry, key -> new BlobLedger()), othersPushToo, committed));
       Thread thread = new Thread(() -> worker.run(topicsReady), workerId);
       thread.setUncaughtExceptionHandler((t, e) -> crash.compareAndSet(null, e));
       workers.add(worker);
@@ -97,12 +103,15 @@ public final class WorkerPool implements AutoCloseable {
   @Override
   public void close() {
     workers.forEach(PushWorker::stop);
-    for (Thread thread : threads) {
-      try {
+    try {
+      for (Thread thread : threads) {
         thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (groupCommits != null) {
+        groupCommits.close();
       }
     }
   }

@@ -1,0 +1,15 @@
+package dev.mirrorseed.push;
+
+import dev.mirrorseed.events.RequestOffset;
+
+/**
+ * Whether the worker group has committed a request: its push is over, pushed or failed, and its result
+ * written. A push waiting for a blob that an earlier image of another process puts in place asks it, to
+ * wait exactly as long as that image's push runs.
+ */
+public interface CommittedRequests {
+  /** Knows of no commit: a shared blob is waited for only as long as sending it elsewhere would take. */
+  CommittedRequests UNKNOWN = request -> false;
+
+  boolean isCommitted(RequestOffset request);
+}
