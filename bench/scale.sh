@@ -12,7 +12,8 @@
 #   work xN  N `mirrorseed work --workers 1` processes on one standalone broker, then `produce` and
 #            `verify --run`, timed from produce's start: the distributed form. Each process has a
 #            bulkhead and a ledger of its own; a layer the request names as shared is waited for
-#            where the earlier image's worker puts it, so it goes up twice only when that took long.
+#            where the earlier image's worker puts it, until the group has committed that image's
+#            request, so it goes up once.
 # A worker pushes up to 3 images at once (of different repositories) and sends each image's blobs side
 # by side (BlobSender), so N=1 has more than one connection busy; the relay counts connections and
 # exchanges (a request and its response) open at once, which is what the curve should be read against.

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +27,19 @@ final class GroupCommits implements CommittedRequests, AutoCloseable {
   /** Short: a push waiting on the answer looks at the registry again meanwhile only after it. */
   private static final Duration ASK_WITHIN = Duration.ofSeconds(5);
 
-  private final Admin admin;
+  private final KafkaSettings settings;
   private final String group;
   private final String topic;
   /** Per partition of the requests topic, the highest committed offset seen: offsets only grow. */
   private final Map<Integer, Long> committed = new HashMap<>();
   private long askedAt;
   private boolean asked;
+  /** Made when first needed: most runs never wait for another process. */
+  private Admin admin;
+  private boolean closed;
 
   GroupCommits(KafkaSettings settings) {
-    this.admin = Admin.create(settings.admin());
+    this.settings = settings;
     this.group = settings.topics().workerGroup();
     this.topic = settings.topics().requests();
   }
@@ -55,6 +59,12 @@ final class GroupCommits implements CommittedRequests, AutoCloseable {
 
   private void ask() {
     try {
+      if (closed) {
+        return;
+      }
+      if (admin == null) {
+        admin = Admin.create(settings.admin());
+      }
       Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
           .partitionsToOffsetAndMetadata().get(ASK_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
       offsets.forEach((partition, offset) -> {
@@ -62,7 +72,7 @@ final class GroupCommits implements CommittedRequests, AutoCloseable {
           committed.merge(partition.partition(), offset.offset(), Math::max);
         }
       });
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
       // The push waiting goes on looking at the registry, and gives up waiting after its patience.
       log.debug("could not read the committed offsets of {}: {}", group, e.toString());
     } catch (InterruptedException e) {
@@ -74,7 +84,10 @@ final class GroupCommits implements CommittedRequests, AutoCloseable {
   }
 
   @Override
-  public void close() {
-    admin.close(Duration.ofSeconds(5));
+  public synchronized void close() {
+    closed = true;
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
   }
 }
