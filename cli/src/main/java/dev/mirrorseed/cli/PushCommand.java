@@ -167,7 +167,7 @@ final class PushCommand implements Callable<Integer> {
       String runId = RunIds.next();
       RunPublisher publisher = null;
       try {
-        publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString());
+        publisher = new RunPublisher(kafka, runId, staging.toAbsolutePath().toString(), othersPushToo);
         join(topics);
         phase("topics ready", kafka);
         // Made while the group forms: neither depends on it.

@@ -24,23 +24,35 @@ final class FirstHolders {
   private record Holder(String repository, Future<RecordMetadata> request) {}
 
   private final Map<Digest, Holder> first = new HashMap<>();
+  private final boolean namesRequests;
 
   /**
-   * The blobs of {@code image} that an image published before it has too. Waits for Kafka to take those
-   * images' requests, to learn their offsets (it has normally taken them already); throws what a send
-   * that failed threw.
+   * {@code namesRequests}: whether shared blobs name their holder's request, which costs a wait for its
+   * acknowledgement; only workers of other processes use it.
+   */
+  FirstHolders(boolean namesRequests) {
+    this.namesRequests = namesRequests;
+  }
+
+  /**
+   * The blobs of {@code image} that an image published before it has too. When it names their requests,
+   * waits for Kafka to take those, to learn their offsets (it has normally taken them already); throws
+   * what a send that failed threw.
    */
   List<SharedBlob> sharedBy(ImageSpec image) throws InterruptedException, ExecutionException {
     List<SharedBlob> shared = new ArrayList<>();
     for (Descriptor blob : image.blobs()) {
       Holder holder = first.get(blob.digest());
       if (holder != null && !holder.repository().equals(image.targetRepository())) {
-        RecordMetadata request = holder.request().get();
-        shared.add(new SharedBlob(blob.digest(), holder.repository(),
-            new RequestOffset(request.partition(), request.offset())));
+        shared.add(new SharedBlob(blob.digest(), holder.repository(), namesRequests ? offset(holder) : null));
       }
     }
     return shared;
+  }
+
+  private static RequestOffset offset(Holder holder) throws InterruptedException, ExecutionException {
+    RecordMetadata request = holder.request().get();
+    return new RequestOffset(request.partition(), request.offset());
   }
 
   /** {@code image} went out in {@code request}: it is the first holder of the blobs no image had before. */

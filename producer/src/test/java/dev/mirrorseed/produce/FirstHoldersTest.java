@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Each request names, for the blobs it shares with earlier images, the first image's repository and
@@ -26,7 +27,7 @@ class FirstHoldersTest {
   private static final Descriptor BASE = layer("base");
   private static final Descriptor MIDDLE = layer("middle");
 
-  private final FirstHolders holders = new FirstHolders();
+  private final FirstHolders holders = new FirstHolders(true);
 
   @Test
   void aBlobIsNamedWithTheRepositoryAndRequestOfTheFirstImagePublishedWithIt() throws Exception {
@@ -57,6 +58,15 @@ class FirstHoldersTest {
 
     assertThatThrownBy(() -> holders.sharedBy(image("ns/b", "1", BASE)))
         .isInstanceOf(ExecutionException.class).hasMessageContaining("broker gone");
+  }
+
+  @Test
+  @Timeout(10)
+  void withoutRequestsNamedASharedBlobIsNamedWithoutWaitingForTheHoldersAcknowledgement() throws Exception {
+    FirstHolders alone = new FirstHolders(false);
+    alone.published(image("ns/a", "1", BASE), new CompletableFuture<>());
+
+    assertThat(alone.sharedBy(image("ns/b", "1", BASE))).containsExactly(new SharedBlob(BASE.digest(), "ns/a"));
   }
 
   private static CompletableFuture<RecordMetadata> acknowledged(int partition, long offset) {
