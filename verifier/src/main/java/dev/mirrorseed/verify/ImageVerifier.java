@@ -9,10 +9,13 @@ import dev.mirrorseed.registry.FetchedBlob;
 import dev.mirrorseed.registry.FetchedManifest;
 import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryException;
+import dev.mirrorseed.registry.SideBySide;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Checks on the registry, not on what a worker claimed, that an image is there as the bundle holds it:
@@ -38,24 +41,31 @@ public final class ImageVerifier {
   }
 
   public Verdict verify(ImageSpec image) {
-    List<Mismatch> mismatches = new ArrayList<>();
     String repository = image.targetRepository();
-    Digest observed = null;
-    for (String tag : image.tags()) {
-      Digest tagDigest = checkManifest(repository, tag, image.manifest().digest(), mismatches);
-      observed = observed == null ? tagDigest : observed;
-    }
+    // Asked all at once (SideBySide); the mismatches are listed in the order of the checks.
+    List<CompletableFuture<Checked>> tags = image.tags().stream()
+        .map(tag -> SideBySide.start(() -> checkManifest(repository, tag, image.manifest().digest())))
+        .toList();
+    List<CompletableFuture<Checked>> checks = new ArrayList<>(tags);
     for (Descriptor child : image.childManifests()) {
-      checkManifest(repository, child.digest().toString(), child.digest(), mismatches);
+      checks.add(SideBySide.start(() -> checkManifest(repository, child.digest().toString(), child.digest())));
     }
     for (Descriptor blob : image.blobs()) {
-      checkBlob(repository, blob, mismatches);
+      checks.add(SideBySide.start(() -> checkBlob(repository, blob)));
     }
+    List<Checked> checked = SideBySide.joinAll(checks);
+    Digest observed = checked.subList(0, tags.size()).stream().map(Checked::served).filter(Objects::nonNull)
+        .findFirst().orElse(null);
+    List<Mismatch> mismatches = checked.stream().flatMap(check -> check.mismatches().stream()).toList();
     return new Verdict(observed, mismatches, image.blobs().size());
   }
 
-  /** Returns the digest of the bytes the reference resolves to, or null when it does not resolve. */
-  private Digest checkManifest(String repository, String reference, Digest expected, List<Mismatch> mismatches) {
+  /** What one check found: a manifest's digest as served (null when absent, or for a blob), and what differs. */
+  private record Checked(Digest served, List<Mismatch> mismatches) {}
+
+  /** The digest of the bytes the reference resolves to (null when it does not resolve), and what differs. */
+  private Checked checkManifest(String repository, String reference, Digest expected) {
+    List<Mismatch> mismatches = new ArrayList<>();
     boolean byDigest = reference.startsWith(Digest.ALGORITHM + ":");
     String asked = repository + (byDigest ? "@" : ":") + reference;
     FetchedManifest manifest;
@@ -64,7 +74,7 @@ public final class ImageVerifier {
     } catch (RegistryException e) {
       if (e.statusCode() == 404) {
         mismatches.add(new Mismatch(Kind.MANIFEST_MISSING, asked, expected.toString(), null));
-        return null;
+        return new Checked(null, mismatches);
       }
       throw e;
     }
@@ -79,29 +89,32 @@ public final class ImageVerifier {
       mismatches.add(new Mismatch(byDigest ? Kind.MANIFEST_CONTENT_DIFFERS : Kind.TAG_POINTS_ELSEWHERE, asked,
           expected.toString(), served.toString()));
     }
-    return served;
+    return new Checked(served, mismatches);
   }
 
-  private void checkBlob(String repository, Descriptor blob, List<Mismatch> mismatches) {
+  private Checked checkBlob(String repository, Descriptor blob) {
     String asked = repository + "@" + blob.digest();
     OptionalLong size = reads.read(registry, () -> registry.blobSize(repository, blob.digest()));
     if (size.isEmpty()) {
-      mismatches.add(new Mismatch(Kind.BLOB_MISSING, asked, blob.digest().toString(), null));
-      return;
+      return differs(new Mismatch(Kind.BLOB_MISSING, asked, blob.digest().toString(), null));
     }
     if (size.getAsLong() != blob.size()) {
-      mismatches.add(new Mismatch(Kind.BLOB_WRONG_SIZE, asked, Long.toString(blob.size()),
+      return differs(new Mismatch(Kind.BLOB_WRONG_SIZE, asked, Long.toString(blob.size()),
           Long.toString(size.getAsLong())));
-      return;
     }
     if (depth == Depth.CONTENT) {
       Optional<FetchedBlob> fetched = reads.read(registry, () -> registry.fetchBlob(repository, blob));
       if (fetched.isEmpty()) {
-        mismatches.add(new Mismatch(Kind.BLOB_MISSING, asked, blob.digest().toString(), null));
+        return differs(new Mismatch(Kind.BLOB_MISSING, asked, blob.digest().toString(), null));
       } else if (!fetched.get().digest().equals(blob.digest())) {
-        mismatches.add(new Mismatch(Kind.BLOB_CONTENT_DIFFERS, asked, blob.digest().toString(),
+        return differs(new Mismatch(Kind.BLOB_CONTENT_DIFFERS, asked, blob.digest().toString(),
             fetched.get().digest().toString()));
       }
     }
+    return new Checked(null, List.of());
+  }
+
+  private static Checked differs(Mismatch mismatch) {
+    return new Checked(null, List.of(mismatch));
   }
 }

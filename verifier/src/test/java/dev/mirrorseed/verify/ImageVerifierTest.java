@@ -12,6 +12,7 @@ import dev.mirrorseed.fixtures.BundleSpec;
 import dev.mirrorseed.fixtures.RegistryServer;
 import dev.mirrorseed.fixtures.RegistryTampering;
 import dev.mirrorseed.fixtures.RegistryVariant;
+import dev.mirrorseed.fixtures.SlowLink;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.oci.MediaTypes;
@@ -27,6 +28,7 @@ import dev.mirrorseed.resilience.RegistryRetry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,6 +77,29 @@ class ImageVerifierTest {
       assertThat(verdict.observedDigest()).isEqualTo(image.manifest().digest());
       assertThat(verdict.blobsChecked()).isEqualTo(image.blobs().size());
     }
+  }
+
+  @Test
+  void theTagsAndEveryBlobOfAnImageAreCheckedAtOnce() {
+    ImageSpec image = multiArch();
+    push(image);
+    Verdict verdict;
+    int atOnce;
+    try (SlowLink far = SlowLink.start(server.hostPort(), Duration.ofMillis(100), 50_000_000)) {
+      RegistryClient throughIt = new RegistryClient(RegistryEndpoint.of(far.hostPort(), false));
+      try {
+        verdict = new ImageVerifier(throughIt, RegistryReads.DIRECT, Depth.SIZES).verify(image);
+      } finally {
+        throughIt.close();
+      }
+      atOnce = far.stats().maxExchangesInFlight();
+    }
+
+    assertThat(verdict.mismatches()).isEmpty();
+    assertThat(verdict.observedDigest()).isEqualTo(image.manifest().digest());
+    // 100 ms each: one after another, they would never overlap.
+    assertThat(atOnce).as("checks in flight at once")
+        .isGreaterThanOrEqualTo(image.tags().size() + image.childManifests().size() + image.blobs().size());
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.registry.BlobTransfer;
 import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryException;
+import dev.mirrorseed.registry.SideBySide;
 import dev.mirrorseed.resilience.RegistryResilience;
 import dev.mirrorseed.resilience.RegistryRetry;
 import java.nio.file.Path;
@@ -143,14 +144,14 @@ final class BlobSender {
           mounted += transfer.mounted() ? 1 : 0;
           bytes += transfer.bytesSent();
         } catch (CompletionException e) {
-          failure = failure != null ? failure : unwrap(e);
+          failure = failure != null ? failure : SideBySide.unwrap(e);
         }
       }
       for (CompletableFuture<Void> look : looking) {
         try {
           look.join();
         } catch (CompletionException e) {
-          failure = failure != null ? failure : unwrap(e);
+          failure = failure != null ? failure : SideBySide.unwrap(e);
         }
       }
       if (failure != null) {
@@ -313,13 +314,4 @@ final class BlobSender {
     }));
   }
 
-  private static RuntimeException unwrap(CompletionException e) {
-    if (e.getCause() instanceof RuntimeException cause) {
-      return cause;
-    }
-    if (e.getCause() instanceof Error error) {
-      throw error;
-    }
-    return e;
-  }
 }

@@ -6,6 +6,7 @@ import dev.mirrorseed.events.SharedBlob;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.oci.Digest;
 import dev.mirrorseed.registry.RegistryClient;
+import dev.mirrorseed.registry.SideBySide;
 import dev.mirrorseed.resilience.RegistryHealth;
 import dev.mirrorseed.resilience.RegistryResilience;
 import dev.mirrorseed.resilience.RegistryRetry;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
  * Pushes one image the way a registry expects it: blobs first (skipping those already there, mounting
@@ -115,11 +118,18 @@ public final class ImagePusher implements ImagePush {
     ImageSpec image = request.image();
     Path staging = Path.of(request.staging());
     String repository = image.targetRepository();
-    boolean tagsInPlace = tagsResolveToTheBundlesDigest(attempts, image);
+    // Asked all at once (SideBySide).
+    CompletableFuture<Boolean> tagsChecked = SideBySide.start(() -> tagsResolveToTheBundlesDigest(attempts, image));
+    List<CompletableFuture<OptionalLong>> sizes = image.blobs().stream()
+        .map(blob -> SideBySide.start(() -> attempts.call(() -> registry.blobSize(repository, blob.digest()))))
+        .toList();
+    SideBySide.awaitAll(Stream.concat(Stream.of(tagsChecked), sizes.stream()).toList());
+    boolean tagsInPlace = tagsChecked.join();
+    List<OptionalLong> present = sizes.stream().map(CompletableFuture::join).toList();
     List<Descriptor> missing = new ArrayList<>();
-    for (Descriptor blob : image.blobs()) {
-      OptionalLong present = attempts.call(() -> registry.blobSize(repository, blob.digest()));
-      if (present.isPresent() && present.getAsLong() == blob.size()) {
+    for (int i = 0; i < image.blobs().size(); i++) {
+      Descriptor blob = image.blobs().get(i);
+      if (present.get(i).isPresent() && present.get(i).getAsLong() == blob.size()) {
         ledger.holds(blob.digest(), repository);
       } else {
         blobFile(staging, blob.digest()); // a blob the staging store lost fails the image before any upload

@@ -11,6 +11,7 @@ import dev.mirrorseed.events.Writer;
 import dev.mirrorseed.fixtures.BundleGenerator;
 import dev.mirrorseed.fixtures.BundleSpec;
 import dev.mirrorseed.fixtures.RegistryServer;
+import dev.mirrorseed.fixtures.SlowLink;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.plan.BundlePlan;
 import dev.mirrorseed.plan.BundlePlanner;
@@ -103,6 +104,29 @@ class ImagePusherTest {
     assertThat(again.blobsSkipped()).isEqualTo(image.blobs().size());
     assertThat(again.bytesUploaded()).isZero();
     assertThat(registry.bytesUploaded()).isEqualTo(sentBefore);
+  }
+
+  @Test
+  void aRerunLooksUpTheTagsAndEveryBlobOfTheImageAtOnce() {
+    ImageSpec image = plan.images().get(0);
+    pusher.push(request(image));
+    PushOutcome again;
+    int atOnce;
+    try (SlowLink far = SlowLink.start(RegistryServer.shared().hostPort(), Duration.ofMillis(100), 50_000_000)) {
+      RegistryClient throughIt = new RegistryClient(RegistryEndpoint.of(far.hostPort(), false),
+          RegistryAccess.defaults(), resilience.exchanges());
+      try {
+        again = new ImagePusher(throughIt, resilience, new BlobLedger()).push(request(image));
+      } finally {
+        throughIt.close();
+      }
+      atOnce = far.stats().maxExchangesInFlight();
+    }
+
+    assertThat(again.blobsSkipped()).isEqualTo(image.blobs().size());
+    assertThat(again.bytesUploaded()).isZero();
+    // 100 ms each: one after another, they would never overlap.
+    assertThat(atOnce).as("lookups in flight at once").isGreaterThanOrEqualTo(image.blobs().size() + 1);
   }
 
   @Test
