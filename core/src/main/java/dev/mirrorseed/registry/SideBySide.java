@@ -4,27 +4,42 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Registry calls made side by side, each a round trip: behind a registry 20 ms away, looking up an
- * image's blobs one after another took a round trip per blob.
+ * image's blobs one after another took a round trip per blob. A call must not wait for another made
+ * here: they share {@link #AT_ONCE} threads.
  */
 public final class SideBySide {
   /**
-   * Unbounded: the callers bound it (images checked at once times blobs per image); idle threads end
-   * after a minute.
+   * At most this many calls at once in a process (the rest queue): each holds a connection, and the
+   * verifier's 16 images at once with an index of 40 layers each would otherwise ask for 600.
    */
-  private static final ExecutorService THREADS = Executors.newCachedThreadPool(task -> {
-    Thread thread = new Thread(task, "registry-call");
-    thread.setDaemon(true);
-    return thread;
-  });
+  static final int AT_ONCE = 32;
+
+  private static final ExecutorService THREADS = threads();
+
+  private static ExecutorService threads() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(AT_ONCE, AT_ONCE, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+        task -> {
+          Thread thread = new Thread(task, "registry-call-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    // Idle threads end after a minute.
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   private SideBySide() {}
 
-  /** Starts {@code call} on a thread of its own. */
+  /** Starts {@code call} on one of the shared threads, or queues it while all are busy. */
   public static <T> CompletableFuture<T> start(Supplier<T> call) {
     return CompletableFuture.supplyAsync(call, THREADS);
   }
