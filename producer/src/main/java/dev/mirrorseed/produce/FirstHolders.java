@@ -17,8 +17,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * Remembers, for every blob of a run's images, the first image published with it: its target repository
  * and the send of its request. So each later request can name where that blob goes first and where that
  * image's request sits ({@link SharedBlob}): a worker of another process then waits for the blob until
- * that request is committed, no longer and no shorter. Images of the same repository need no such hint:
- * their pushes find the blob there. Not thread-safe: images are published one at a time.
+ * that request is committed (at most 2 minutes). Images of the same repository need no such hint: their
+ * pushes find the blob there. Not thread-safe: images are published one at a time.
  */
 final class FirstHolders {
   private record Holder(String repository, Future<RecordMetadata> request) {}

@@ -26,8 +26,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * Publishes a run while the bundle is still being read: a {@link PushRequest} the moment an image is
  * staged (so workers push while the rest decompresses), naming the blobs it shares with the images
- * published before it and where their requests are ({@link FirstHolders}), an {@link ImageFailed} from the producer for an
- * image the bundle holds broken, and {@link RunPlanned} last, once the number of images is known.
+ * published before it and where their requests are ({@link FirstHolders}), an {@link ImageFailed} from
+ * the producer for an image the bundle holds broken, and {@link RunPlanned} last, once the number of
+ * images is known.
  * {@link #complete} and {@link #abandoned} return only when Kafka has acknowledged every record of the
  * run.
  */
