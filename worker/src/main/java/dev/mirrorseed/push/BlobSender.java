@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,26 +136,12 @@ final class BlobSender {
         }
       }
       // Every send and look is waited for, failed ones too: none may go on after the push has ended.
-      RuntimeException failure = null;
+      SideBySide.awaitAll(Stream.concat(sending.stream(), looking.stream()).toList());
       for (CompletableFuture<BlobTransfer> send : sending) {
-        try {
-          BlobTransfer transfer = send.join();
-          uploaded += transfer.mounted() ? 0 : 1;
-          mounted += transfer.mounted() ? 1 : 0;
-          bytes += transfer.bytesSent();
-        } catch (CompletionException e) {
-          failure = failure != null ? failure : SideBySide.unwrap(e);
-        }
-      }
-      for (CompletableFuture<Void> look : looking) {
-        try {
-          look.join();
-        } catch (CompletionException e) {
-          failure = failure != null ? failure : SideBySide.unwrap(e);
-        }
-      }
-      if (failure != null) {
-        throw failure;
+        BlobTransfer transfer = send.join();
+        uploaded += transfer.mounted() ? 0 : 1;
+        mounted += transfer.mounted() ? 1 : 0;
+        bytes += transfer.bytesSent();
       }
       // Waited for holding no claim, and each claim is held only while its blob is sent: no deadlock.
       // Next round, a blob that landed where it was looked for is mounted from there, else sent.
