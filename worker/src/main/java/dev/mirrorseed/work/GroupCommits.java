@@ -32,8 +32,8 @@ final class GroupCommits implements CommittedRequests, AutoCloseable {
   private final String topic;
   /** Per partition of the requests topic, the highest committed offset seen: offsets only grow. */
   private final Map<Integer, Long> committed = new HashMap<>();
-  private long askedAt;
-  private boolean asked;
+  /** When what it was told is old enough to ask again (System.nanoTime); until the first ask, now. */
+  private long askAgainAt = System.nanoTime();
   /** Made when first needed: most runs never wait for another process. */
   private Admin admin;
   private boolean closed;
@@ -46,7 +46,7 @@ final class GroupCommits implements CommittedRequests, AutoCloseable {
 
   @Override
   public synchronized boolean isCommitted(RequestOffset request) {
-    if (!below(request) && (!asked || System.nanoTime() - askedAt >= FRESH_FOR.toNanos())) {
+    if (!below(request) && System.nanoTime() - askAgainAt >= 0) {
       ask();
     }
     return below(request);
@@ -78,8 +78,7 @@ final class GroupCommits implements CommittedRequests, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      asked = true;
-      askedAt = System.nanoTime();
+      askAgainAt = System.nanoTime() + FRESH_FOR.toNanos();
     }
   }
 
