@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Builds the project (mvn install, no tests) when the CLI's classes or runtime jars are missing or any
-# main source or POM changed since the last build. Shared by ./mirrorseed and scripts/demo.sh so both
-# run what is in the working tree. Build output goes to stderr: stdout belongs to the CLI.
+# main source or POM changed since the last build, then writes the class archive for the JDK in use
+# (scripts/class-data-archive.sh); on the first run under another JDK, only that JDK's archive. Shared by
+# ./mirrorseed, scripts/demo.sh and the benchmarks so all run what is in the working tree. Build output
+# goes to stderr: stdout belongs to the CLI.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 MARKER="$ROOT/cli/target/.built"
+# shellcheck source=scripts/cli-java.sh
+source "$ROOT/scripts/cli-java.sh"
 
 built_before() {
   [[ -d "$ROOT/cli/target/lib" && -f "$ROOT/cli/target/mirrorseed-cli.jar" && -f "$MARKER" ]]
@@ -20,13 +24,23 @@ stale() {
   [[ -n "$(find "${sources[@]}" -newer "$MARKER" -print -quit)" ]]
 }
 
-stale || exit 0
+# This JDK has no archive yet, nor a failed attempt at one.
+archive_missing() {
+  [[ -n "$CLI_ARCHIVE" && ! -e "$CLI_ARCHIVE" && ! -e "$CLI_ARCHIVE.failed" ]]
+}
+
+stale || archive_missing || exit 0
 
 # Two commands started together must not build over each other: the second waits, then rechecks.
 mkdir -p "$ROOT/cli/target"
 exec 9>"$ROOT/cli/target/.build.lock"
 flock 9
-stale || exit 0
+if ! stale; then
+  archive_missing || exit 0
+  echo "writing the class archive for Java $JAVA_BUILD (once per JDK, ~15 s)..." >&2
+  "$ROOT/scripts/class-data-archive.sh"
+  exit 0
+fi
 
 if built_before; then
   echo "building mirrorseed (sources changed)..." >&2
@@ -36,5 +50,7 @@ fi
 # Stamp the marker with the time the build started, so edits made during the build count as changes.
 touch "$MARKER.next"
 mvn -q -B -DskipTests -f "$ROOT/pom.xml" install >&2
+# Every JDK's archive is stale now; the others are remade on their next run.
+rm -rf "$ROOT/cli/target/archives" "$ROOT/cli/target/mirrorseed.jsa"
 "$ROOT/scripts/class-data-archive.sh"
 mv "$MARKER.next" "$MARKER"

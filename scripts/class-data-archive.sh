@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
-# Writes cli/target/mirrorseed.jsa, a class data sharing archive of the classes a push loads while it
-# starts (the CLI, the registry clients, the embedded Kafka broker, the workers' and verifier's Kafka
+# Writes CLI_ARCHIVE (scripts/cli-java.sh: cli/target/archives/<JDK build>.jsa or .aot), an archive of
+# the classes a push loads while it starts (the CLI, the registry clients, the embedded Kafka broker, the workers' and verifier's Kafka
 # clients): the JVM then maps them ready-made instead of loading and verifying thousands of classes from
 # jars: a standalone broker (BrokerMain) was ready in 2.5-3.2 s with it against 4.3-5.5 s without, three
 # starts each on this 2-core machine; archiving the Kafka clients too took another ~0.3 s off a push's
 # start (kafka ready to publishing: 1.2 s against 1.5 s, medians of three).
-# The archive holds for these exact jars only; build-if-stale.sh remakes it after every build, and a
-# JVM given a stale one just loads the classes as usual.
-#   scripts/class-data-archive.sh   prints nothing; a failure leaves no archive, only a slower start
+# On JDK 25 and later it is an AOT cache, which also keeps the classes linked and the training run's
+# method profiles (see cli-java.sh). The archive holds for these exact jars and this JDK build only;
+# build-if-stale.sh remakes it after every build and on the first run under another JDK, and a JVM given
+# a stale one just loads the classes as usual.
+#   scripts/class-data-archive.sh   prints nothing; a failure leaves CLI_ARCHIVE.failed instead of an
+#                                   archive: only a slower start, and no retry until the next build
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 # shellcheck source=scripts/cli-java.sh
 source "$ROOT/scripts/cli-java.sh"
-ARCHIVE="$ROOT/cli/target/mirrorseed.jsa"
+ARCHIVE="$CLI_ARCHIVE"
+[[ -n "$ARCHIVE" ]] || exit 0 # a JDK without a release file: no way to tell its archive apart
+mkdir -p "$(dirname "$ARCHIVE")"
 TRAINING=$(mktemp -d)
 trap 'rm -rf "$TRAINING"' EXIT
-rm -f "$ARCHIVE"
+rm -f "$ARCHIVE" "$ARCHIVE.failed"
+# The launcher's own flags, now without an archive: an AOT cache is checked against the flags it was
+# trained with.
+unset MIRRORSEED_JAVA_OPTS
+# shellcheck source=scripts/cli-java.sh
+source "$ROOT/scripts/cli-java.sh"
 
 # A push of an empty bundle to a stand-in registry (TrainingRegistry.java) that answers its first contact:
 # it starts its broker, makes the topics, starts the workers, the verifier and the publisher, publishes
@@ -36,10 +46,17 @@ for _ in $(seq 1 300); do
   kill -0 "$stand_in" 2>/dev/null || break
   sleep 0.1
 done
-"$JAVA" -XX:DumpLoadedClassList="$TRAINING/classes.lst" -XX:+UseSerialGC -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main \
+# JDK 25 records and writes an AOT cache in the one training run (JEP 514); earlier JDKs list the
+# classes it loads, then dump them.
+record=(-XX:DumpLoadedClassList="$TRAINING/classes.lst")
+[[ "$ARCHIVE" != *.aot ]] || record=(-XX:AOTCacheOutput="$ARCHIVE")
+"$JAVA" "${record[@]}" "${CLI_JAVA_OPTS[@]}" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main \
   push --source "$TRAINING/bundle" --private-registry "$registry/training" --workspace "$TRAINING/workspace" \
-  > /dev/null 2>&1 < /dev/null
+  > "$TRAINING/training.log" 2>&1 < /dev/null
 kill "$stand_in" 2>/dev/null
 wait "$stand_in" 2>/dev/null
-"$JAVA" -Xshare:dump -XX:SharedClassListFile="$TRAINING/classes.lst" -XX:SharedArchiveFile="$ARCHIVE" \
-  -XX:+UseSerialGC -cp "$CLI_CLASSPATH" > "$TRAINING/dump.log" 2>&1 || rm -f "$ARCHIVE"
+if [[ "$ARCHIVE" != *.aot ]]; then
+  "$JAVA" -Xshare:dump -XX:SharedClassListFile="$TRAINING/classes.lst" -XX:SharedArchiveFile="$ARCHIVE" \
+    "${CLI_JAVA_OPTS[@]}" -cp "$CLI_CLASSPATH" > "$TRAINING/dump.log" 2>&1 || rm -f "$ARCHIVE"
+fi
+[[ -s "$ARCHIVE" ]] || { rm -f "$ARCHIVE"; touch "$ARCHIVE.failed"; }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The project's one test command: installs what is missing, builds, starts a real distribution
+# The project's one test command: installs what is missing, builds, checks the launcher on every JDK
+# under /usr/lib/jvm (scripts/launcher-check.sh), starts a real distribution
 # registry and a real standalone Kafka broker, runs `mvn -B verify` against them (extra arguments are
 # passed to Maven), and always stops what it started. Exits with Maven's status.
 set -euo pipefail
@@ -42,8 +43,13 @@ trap 'exit 143' TERM
 scripts/install-deps.sh --for-tests
 phase "dependencies checked"
 
-mvn -q -B -DskipTests install
+# As ./mirrorseed builds (mvn install, then the class archive), so the launcher check below finds it current.
+scripts/build-if-stale.sh
 phase "built"
+
+mapfile -t jdks < <(shopt -s nullglob; for java in /usr/lib/jvm/*/bin/java; do readlink -f "${java%/bin/java}"; done | sort -u)
+scripts/launcher-check.sh "${jdks[@]}"
+phase "launcher checked"
 
 # Each run starts from empty state; a broker or registry left by a killed run is stopped first.
 scripts/registry.sh stop "$REGISTRY_DIR"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Checks ./mirrorseed as users run it on each JDK given (a JAVA_HOME; none: the default java): that the
+# launcher writes its class archive for that JDK, that the JVM really maps it (-Xshare:on or
+# -XX:AOTMode=on make a JVM that cannot use it fail instead of starting slower), and that stdout holds
+# the command's output only (a JVM writes its warnings there). scripts/test.sh runs it on every JDK
+# under /usr/lib/jvm. Needs a build (scripts/build-if-stale.sh makes one).
+#   scripts/launcher-check.sh [JAVA_HOME ...]   exits non-zero naming the first JDK that fails
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+cd "$ROOT"
+
+check() {
+  local name=$1 out
+  # Writes the archive for this JDK if there is none yet.
+  scripts/build-if-stale.sh
+  (
+    unset MIRRORSEED_JAVA_OPTS
+    # shellcheck source=scripts/cli-java.sh
+    source scripts/cli-java.sh
+    if [[ -z "$CLI_ARCHIVE" || ! -f "$CLI_ARCHIVE" ]]; then
+      echo "launcher check: no class archive for $name (${CLI_ARCHIVE:-its release file names no build})" >&2
+      exit 1
+    fi
+    strict=(-Xshare:on)
+    [[ "$CLI_ARCHIVE" != *.aot ]] || strict=(-XX:AOTMode=on)
+    if ! out=$("$JAVA" "${CLI_JAVA_OPTS[@]}" "${strict[@]}" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main --version); then
+      echo "launcher check: $name cannot start with its archive $CLI_ARCHIVE" >&2
+      exit 1
+    fi
+    if ! [[ "$out" =~ ^mirrorseed\ [0-9][0-9A-Za-z.-]*$ ]]; then
+      printf 'launcher check: %s printed %q on stdout, not just its version\n' "$name" "$out" >&2
+      exit 1
+    fi
+    echo "launcher check: $name ($JAVA_BUILD) starts with $(basename "$CLI_ARCHIVE")" >&2
+  )
+}
+
+if (($# == 0)); then
+  check "the default java"
+fi
+for home in "$@"; do
+  (
+    export JAVA_HOME=$home
+    check "$home"
+  )
+done
