@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the project (mvn install, no tests) when the CLI's classes or runtime jars are missing or any
 # main source or POM changed since the last build, then writes the class archive for the JDK in use
-# (scripts/class-data-archive.sh); on the first run under another JDK, only that JDK's archive. Shared by
+# (scripts/class-data-archive.sh); on the first run under another JDK or after a change to the
+# launcher's flags, only that JDK's archive. Shared by
 # ./mirrorseed, scripts/demo.sh and the benchmarks so all run what is in the working tree. Build output
 # goes to stderr: stdout belongs to the CLI.
 set -euo pipefail
@@ -24,20 +25,26 @@ stale() {
   [[ -n "$(find "${sources[@]}" -newer "$MARKER" -print -quit)" ]]
 }
 
-# This JDK has no archive yet, nor a failed attempt at one.
-archive_missing() {
-  [[ -n "$CLI_ARCHIVE" && ! -e "$CLI_ARCHIVE" && ! -e "$CLI_ARCHIVE.failed" ]]
+# This JDK has no archive yet (nor a failed attempt at one), or one older than the flags and the
+# training that made it: a JVM started with other flags than its AOT cache's ignores the cache.
+archive_outdated() {
+  [[ -n "$CLI_ARCHIVE" ]] || return 1
+  local made="$CLI_ARCHIVE"
+  [[ -e "$made" ]] || made="$CLI_ARCHIVE.failed"
+  [[ ! -e "$made" ]] && return 0
+  [[ -n "$(find "$ROOT/scripts/cli-java.sh" "$ROOT/scripts/jit-directives.json" "$ROOT/scripts/class-data-archive.sh" \
+    "$ROOT/scripts/TrainingRegistry.java" -newer "$made" -print -quit 2>/dev/null)" ]]
 }
 
-stale || archive_missing || exit 0
+stale || archive_outdated || exit 0
 
 # Two commands started together must not build over each other: the second waits, then rechecks.
 mkdir -p "$ROOT/cli/target"
 exec 9>"$ROOT/cli/target/.build.lock"
 flock 9
 if ! stale; then
-  archive_missing || exit 0
-  echo "writing the class archive for Java $JAVA_BUILD (once per JDK, ~15 s)..." >&2
+  archive_outdated || exit 0
+  echo "writing the class archive for Java $JAVA_BUILD (~15 s, once per JDK and launcher change)..." >&2
   "$ROOT/scripts/class-data-archive.sh"
   exit 0
 fi

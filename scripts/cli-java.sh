@@ -73,6 +73,11 @@ fi
 if ((JAVA_FEATURE >= 23)); then
   CLI_JAVA_OPTS+=(--sun-misc-unsafe-memory-access=allow)
 fi
+# zstd-jni loads its native library for .tar.zst bundles, which JDK 24 and later warn about on stderr
+# unless native access is enabled (JEP 472).
+if ((JAVA_FEATURE >= 24)); then
+  CLI_JAVA_OPTS+=(--enable-native-access=ALL-UNNAMED)
+fi
 if [[ -n "${MIRRORSEED_JAVA_OPTS:-}" ]]; then
   read -ra CLI_JAVA_OPTS <<< "$MIRRORSEED_JAVA_OPTS"
 fi
