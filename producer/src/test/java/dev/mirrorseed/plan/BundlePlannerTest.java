@@ -20,7 +20,10 @@ import dev.mirrorseed.reference.MirrorTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,6 +109,37 @@ class BundlePlannerTest {
         .isInstanceOf(BundleException.class)
         .hasMessageContaining("blob " + top.digest())
         .hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void aLayoutHashedSideBySideIsHeardOfOnTheReadingThreadInListingOrder() throws IOException {
+    Path copy = copyOf(bundle.layout());
+    Descriptor top = layerOf(1, 2);
+    BundleDamage.corruptBlob(copy, top.digest().toString());
+    List<String> heard = new ArrayList<>();
+    Set<Thread> threads = new HashSet<>();
+
+    BundlePlanner.stream(copy, temp.resolve("staging"), TARGET, PlanOptions.defaults(), new PlanListener() {
+      @Override
+      public void imageReady(ImageSpec image) {
+        threads.add(Thread.currentThread());
+        heard.add(image.sourceRef());
+      }
+
+      @Override
+      public void imageBroken(BrokenImage image) {
+        threads.add(Thread.currentThread());
+        heard.add("broken " + image.sourceRef() + ": " + image.reason());
+      }
+    });
+
+    assertThat(threads).containsExactly(Thread.currentThread());
+    assertThat(heard).hasSize(4);
+    assertThat(heard.get(0)).isEqualTo(bundle.images().get(0).reference());
+    assertThat(heard.get(1)).startsWith("broken " + bundle.images().get(1).reference())
+        .contains("blob " + top.digest()).contains("hashes to");
+    assertThat(heard.subList(2, 4))
+        .containsExactly(bundle.images().get(2).reference(), bundle.images().get(3).reference());
   }
 
   @Test
