@@ -64,14 +64,8 @@ final class Intake {
     return new StagedFile(expected, head);
   }
 
-  /** What checking a layout directory's blob where it lies found: its size, or why it is refused. */
-  record InPlaceBlob(Digest digest, long size, String refusal) {}
-
-  /**
-   * Hashes a blob of a layout directory used in place. Safe on any thread: it reads the file and tells
-   * the visitor nothing; {@link #report} does, on the reading thread.
-   */
-  InPlaceBlob checkInPlace(Path file, Digest digest) {
+  /** A blob of a layout directory used in place: hashed where it lies, refused when it does not match. */
+  void inPlace(Path file, Digest digest) {
     long size;
     try {
       size = Files.size(file);
@@ -79,23 +73,16 @@ final class Intake {
       throw new UncheckedIOException("cannot read blob file " + file + ": " + e.getMessage(), e);
     }
     if (size > maxBlobBytes) {
-      return new InPlaceBlob(digest, size, "blob " + digest + " (file " + file + ") " + overLimit(size));
+      visitor.blobRefused("", digest, "blob " + digest + " (file " + file + ") " + overLimit(size));
+      return;
     }
     try {
       store.verify(new Descriptor(UNKNOWN_MEDIA_TYPE, digest, size));
     } catch (BlobMismatchException e) {
-      return new InPlaceBlob(digest, size, e.getMessage() + ": the bundle is corrupt; re-create or re-download it");
+      visitor.blobRefused("", digest, e.getMessage() + ": the bundle is corrupt; re-create or re-download it");
+      return;
     }
-    return new InPlaceBlob(digest, size, null);
-  }
-
-  /** Tells the visitor a checked layout blob is staged, or refused. */
-  void report(InPlaceBlob blob) {
-    if (blob.refusal() != null) {
-      visitor.blobRefused("", blob.digest(), blob.refusal());
-    } else {
-      visitor.blobStaged(blob.digest(), blob.size());
-    }
+    visitor.blobStaged(digest, size);
   }
 
   /** A file no digest names (a docker-save layer or config): its hash names it. Null when over the limit. */

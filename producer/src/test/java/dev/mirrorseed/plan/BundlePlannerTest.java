@@ -112,7 +112,7 @@ class BundlePlannerTest {
   }
 
   @Test
-  void aLayoutHashedSideBySideIsHeardOfOnTheReadingThreadInListingOrder() throws IOException {
+  void aLayoutIsHeardOfOnTheReadingThreadInListingOrder() throws IOException {
     Path copy = copyOf(bundle.layout());
     Descriptor top = layerOf(1, 2);
     BundleDamage.corruptBlob(copy, top.digest().toString());
