@@ -36,6 +36,7 @@ fi
 # shellcheck source=scripts/cli-java.sh
 source scripts/cli-java.sh
 MIRRORSEED=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main)
+echo "mirrorseed runs on $CLI_RUNTIME"
 NS=bench
 
 cleanup() {

@@ -51,6 +51,7 @@ command -v jq > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -
 source scripts/cli-java.sh
 CLASSPATH_CLI="$CLI_CLASSPATH"
 MIRRORSEED=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLASSPATH_CLI" dev.mirrorseed.cli.Main)
+echo "mirrorseed runs on $CLI_RUNTIME"
 NS=scale
 
 # Everything started here is stopped by pid on exit, whatever happened.

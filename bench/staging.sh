@@ -23,6 +23,7 @@ command -v zstd > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y
 # shellcheck source=scripts/cli-java.sh
 source scripts/cli-java.sh
 MIRRORSEED=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main)
+echo "mirrorseed runs on $CLI_RUNTIME"
 
 rm -rf "$WORK"
 mkdir -p "$WORK"

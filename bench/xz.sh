@@ -28,6 +28,7 @@ scripts/build-if-stale.sh
 # shellcheck source=scripts/cli-java.sh
 source scripts/cli-java.sh
 MIRRORSEED=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main)
+echo "mirrorseed runs on $CLI_RUNTIME"
 
 rm -rf "$WORK"
 mkdir -p "$WORK/layout/blobs/sha256"

@@ -81,3 +81,7 @@ fi
 if [[ -n "${MIRRORSEED_JAVA_OPTS:-}" ]]; then
   read -ra CLI_JAVA_OPTS <<< "$MIRRORSEED_JAVA_OPTS"
 fi
+# What the benchmarks print first, so their figures say which runtime made them.
+CLI_RUNTIME="Java ${JAVA_BUILD:-(unknown build)} ($JAVA), $( [[ -n "$CLI_ARCHIVE" && -f "$CLI_ARCHIVE" ]] &&
+  echo "class archive $(basename "$CLI_ARCHIVE")" || echo "no class archive")$( [[ -z "${MIRRORSEED_JAVA_OPTS:-}" ]] ||
+  echo ", MIRRORSEED_JAVA_OPTS")"
