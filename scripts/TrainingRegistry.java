@@ -2,8 +2,8 @@
 // PORT_FILE`: on 127.0.0.1, the part of the distribution API a push and its verification use (blob
 // HEAD, uploads with mounts, monolithic or chunked, manifests by tag or digest), kept in memory, so that
 // a training push runs its whole pipeline, uploads and checks included, with nothing outside this
-// machine touched and no registry installed. It checks no digest and keeps nothing: it is not a
-// registry. It writes the port it listens on to PORT_FILE once it listens, and serves until killed.
+// machine touched and no registry installed. It checks no digest and writes nothing to disk: it is not
+// a registry. It writes the port it listens on to PORT_FILE once it listens, and serves until killed.
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,58 +63,71 @@ public final class TrainingRegistry {
     String query = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
     byte[] body = readBody(exchange.getRequestBody());
     exchange.getResponseHeaders().set("Docker-Distribution-API-Version", "registry/2.0");
-    Matcher m;
+    Matcher newUpload = UPLOADS.matcher(path);
+    Matcher upload = UPLOAD.matcher(path);
+    Matcher blob = BLOB.matcher(path);
+    Matcher manifest = MANIFEST.matcher(path);
     if (path.equals("/v2/") || path.equals("/v2")) {
       send(exchange, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8), method);
-    } else if ((m = UPLOADS.matcher(path)).matches() && method.equals("POST")) {
-      String mount = parameter(query, "mount");
-      if (mount != null && blobs.containsKey(mount)) {
-        exchange.getResponseHeaders().set("Location", "/v2/" + m.group(1) + "/blobs/" + mount);
-        exchange.getResponseHeaders().set("Docker-Content-Digest", mount);
-        send(exchange, 201, null, new byte[0], method);
-      } else {
-        String id = UUID.randomUUID().toString();
-        uploads.put(id, new ByteArrayOutputStream());
-        exchange.getResponseHeaders().set("Location", "/v2/" + m.group(1) + "/blobs/uploads/" + id);
-        exchange.getResponseHeaders().set("Range", "0-0");
-        exchange.getResponseHeaders().set("Docker-Upload-UUID", id);
-        send(exchange, 202, null, new byte[0], method);
-      }
-    } else if ((m = UPLOAD.matcher(path)).matches() && uploads.containsKey(m.group(2))) {
-      ByteArrayOutputStream upload = uploads.get(m.group(2));
-      upload.write(body);
-      String digest = parameter(query, "digest");
-      if (method.equals("PUT") && digest != null) {
-        blobs.put(digest, upload.toByteArray());
-        uploads.remove(m.group(2));
-        exchange.getResponseHeaders().set("Location", "/v2/" + m.group(1) + "/blobs/" + digest);
-        exchange.getResponseHeaders().set("Docker-Content-Digest", digest);
-        send(exchange, 201, null, new byte[0], method);
-      } else {
-        exchange.getResponseHeaders().set("Location", path);
-        exchange.getResponseHeaders().set("Range", "0-" + Math.max(0, upload.size() - 1));
-        send(exchange, 202, null, new byte[0], method);
-      }
-    } else if ((m = BLOB.matcher(path)).matches() && blobs.containsKey(m.group(2))) {
-      exchange.getResponseHeaders().set("Docker-Content-Digest", m.group(2));
-      send(exchange, 200, "application/octet-stream", blobs.get(m.group(2)), method);
-    } else if ((m = MANIFEST.matcher(path)).matches() && method.equals("PUT")) {
+    } else if (newUpload.matches() && method.equals("POST")) {
+      startUpload(exchange, newUpload.group(1), parameter(query, "mount"));
+    } else if (upload.matches() && uploads.containsKey(upload.group(2))) {
+      String digest = method.equals("PUT") ? parameter(query, "digest") : null;
+      continueUpload(exchange, upload.group(1), upload.group(2), body, digest);
+    } else if (blob.matches() && blobs.containsKey(blob.group(2))) {
+      exchange.getResponseHeaders().set("Docker-Content-Digest", blob.group(2));
+      send(exchange, 200, "application/octet-stream", blobs.get(blob.group(2)), method);
+    } else if (manifest.matches() && method.equals("PUT")) {
       String type = exchange.getRequestHeaders().getFirst("Content-Type");
-      Manifest manifest = new Manifest(body, type, "sha256:" + sha256(body));
-      manifests.put(m.group(1) + ":" + m.group(2), manifest);
-      manifests.put(m.group(1) + ":" + manifest.digest(), manifest);
-      exchange.getResponseHeaders().set("Location", "/v2/" + m.group(1) + "/manifests/" + manifest.digest());
-      exchange.getResponseHeaders().set("Docker-Content-Digest", manifest.digest());
+      Manifest put = new Manifest(body, type, "sha256:" + sha256(body));
+      manifests.put(manifest.group(1) + ":" + manifest.group(2), put);
+      manifests.put(manifest.group(1) + ":" + put.digest(), put);
+      exchange.getResponseHeaders().set("Location", "/v2/" + manifest.group(1) + "/manifests/" + put.digest());
+      exchange.getResponseHeaders().set("Docker-Content-Digest", put.digest());
       send(exchange, 201, null, new byte[0], method);
-    } else if (m.matches() && manifests.containsKey(m.group(1) + ":" + m.group(2))) {
-      // (m is still the manifest pattern's matcher: the branch above always makes it.)
-      Manifest manifest = manifests.get(m.group(1) + ":" + m.group(2));
-      exchange.getResponseHeaders().set("Docker-Content-Digest", manifest.digest());
-      send(exchange, 200, manifest.mediaType(), manifest.bytes(), method);
+    } else if (manifest.matches() && manifests.containsKey(manifest.group(1) + ":" + manifest.group(2))) {
+      Manifest stored = manifests.get(manifest.group(1) + ":" + manifest.group(2));
+      exchange.getResponseHeaders().set("Docker-Content-Digest", stored.digest());
+      send(exchange, 200, stored.mediaType(), stored.bytes(), method);
     } else {
-      byte[] error = "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"not here\"}]}".getBytes(StandardCharsets.UTF_8);
+      byte[] error = "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"not here\"}]}"
+          .getBytes(StandardCharsets.UTF_8);
       send(exchange, 404, "application/json", error, method);
     }
+  }
+
+  /** POST to uploads: a mount of a blob already here, or a new upload session. */
+  private void startUpload(HttpExchange exchange, String repository, String mount) throws IOException {
+    if (mount != null && blobs.containsKey(mount)) {
+      exchange.getResponseHeaders().set("Location", "/v2/" + repository + "/blobs/" + mount);
+      exchange.getResponseHeaders().set("Docker-Content-Digest", mount);
+      send(exchange, 201, null, new byte[0], "POST");
+      return;
+    }
+    String id = UUID.randomUUID().toString();
+    uploads.put(id, new ByteArrayOutputStream());
+    exchange.getResponseHeaders().set("Location", "/v2/" + repository + "/blobs/uploads/" + id);
+    exchange.getResponseHeaders().set("Range", "0-0");
+    exchange.getResponseHeaders().set("Docker-Upload-UUID", id);
+    send(exchange, 202, null, new byte[0], "POST");
+  }
+
+  /** PATCH (a chunk) or PUT to an upload session; a PUT with its digest ends it. */
+  private void continueUpload(HttpExchange exchange, String repository, String id, byte[] chunk, String digest)
+      throws IOException {
+    ByteArrayOutputStream upload = uploads.get(id);
+    upload.write(chunk);
+    if (digest == null) {
+      exchange.getResponseHeaders().set("Location", "/v2/" + repository + "/blobs/uploads/" + id);
+      exchange.getResponseHeaders().set("Range", "0-" + Math.max(0, upload.size() - 1));
+      send(exchange, 202, null, new byte[0], "PATCH");
+      return;
+    }
+    blobs.put(digest, upload.toByteArray());
+    uploads.remove(id);
+    exchange.getResponseHeaders().set("Location", "/v2/" + repository + "/blobs/" + digest);
+    exchange.getResponseHeaders().set("Docker-Content-Digest", digest);
+    send(exchange, 201, null, new byte[0], "PUT");
   }
 
   private static void send(HttpExchange exchange, int status, String type, byte[] body, String method)
@@ -136,7 +150,7 @@ public final class TrainingRegistry {
   private static String parameter(String query, String name) {
     for (String pair : query.split("&")) {
       if (pair.startsWith(name + "=")) {
-        return java.net.URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
+        return URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
       }
     }
     return null;

@@ -2,9 +2,9 @@
 # Builds the project (mvn install, no tests) when the CLI's classes or runtime jars are missing or any
 # main source or POM changed since the last build, then writes the class archive for the JDK in use
 # (scripts/class-data-archive.sh); on the first run under another JDK or after a change to the
-# launcher's flags, only that JDK's archive. Shared by
-# ./mirrorseed, scripts/demo.sh and the benchmarks so all run what is in the working tree. Build output
-# goes to stderr: stdout belongs to the CLI.
+# launcher's scripts, only that JDK's archive. Shared by ./mirrorseed, scripts/demo.sh, the tests and
+# the benchmarks so all run what is in the working tree. Build output goes to stderr: stdout belongs to
+# the CLI.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Writes CLI_ARCHIVE (scripts/cli-java.sh: cli/target/archives/<JDK build>.jsa or .aot), an archive of
 # the classes a push loads (the CLI, the registry clients, the embedded Kafka broker, the workers' and
-# verifier's Kafka clients): the JVM then maps them ready-made instead of loading and verifying thousands
-# of classes from jars: a standalone broker (BrokerMain) was ready in 2.5-3.2 s with it against 4.3-5.5 s without, three
-# starts each on this 2-core machine; archiving the Kafka clients too took another ~0.3 s off a push's
-# start (kafka ready to publishing: 1.2 s against 1.5 s, medians of three).
+# verifier's Kafka clients): the JVM then maps them ready-made instead of loading and verifying
+# thousands of classes from jars: a standalone broker (BrokerMain) was ready in 2.5-3.2 s with it
+# against 4.3-5.5 s without, three starts each on this 2-core machine; archiving the Kafka clients too
+# took another ~0.3 s off a push's start (kafka ready to publishing: 1.2 s against 1.5 s, medians of
+# three).
 # On JDK 25 and later it is an AOT cache, which also keeps the classes linked and the training run's
 # method profiles (see cli-java.sh). The archive holds for these exact jars and this JDK build only;
 # build-if-stale.sh remakes it after every build, on the first run under another JDK and after a change
 # to the launcher's scripts, and a JVM given a stale one just loads the classes as usual.
 #   scripts/class-data-archive.sh   prints nothing; a failure leaves CLI_ARCHIVE.failed instead of an
 #                                   archive: only a slower start, and no retry until the next build
+#                                   or launcher change
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
