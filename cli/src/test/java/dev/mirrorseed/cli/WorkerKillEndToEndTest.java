@@ -46,6 +46,17 @@ class WorkerKillEndToEndTest {
   private static final int IMAGES = 12;
   /** Each image's own top layer gets half of this over IMAGES: big enough to catch one mid-upload. */
   private static final long BUNDLE_BYTES = 480 * MB;
+  /**
+   * The first image's extra layer of its own. Every image needs the base layer, whose first holder is
+   * that image, so without it a process's own layers, smaller than the base, were all sent before its
+   * first push could end, and commits came in one burst at the end: no upload was ever seen after a
+   * commit (1 of 2 CI runs, 6 and 6 requests committed by then; 1 of 2 runs of this test alone with the
+   * upload rate capped, 5 and 7). This layer still goes up after the base has landed and the process's
+   * other images are committed.
+   */
+  private static final long LARGEST_LAYER_BYTES = 200 * MB;
+  /** Each process's upload rate, so that the largest layer takes seconds even on loopback. */
+  private static final String UPLOADS_PER_SECOND = "40MB";
   private static final Duration STARTUP = Duration.ofSeconds(60);
   /** The group notices a dead member after its session timeout (10 s), then hands its partitions on. */
   private static final Duration TAKEOVER = Duration.ofSeconds(45);
@@ -55,7 +66,8 @@ class WorkerKillEndToEndTest {
   void aWorkProcessKilledMidPushLeavesItsImagesToTheOtherOneAndEachIsCommittedOnce(@TempDir Path work)
       throws Exception {
     long started = System.nanoTime();
-    GeneratedBundle bundle = BundleGenerator.generate(BundleSpec.of(IMAGES, BUNDLE_BYTES), work.resolve("bundle"));
+    GeneratedBundle bundle = BundleGenerator.generate(
+        BundleSpec.of(IMAGES, BUNDLE_BYTES).withLargestLayer(LARGEST_LAYER_BYTES), work.resolve("bundle"));
     Map<String, GeneratedImage> imageOfOwnLayer = imagesByOwnLayer(bundle);
     String kafka = TestKafka.bootstrapServers();
     Topics topics = new Topics("kill" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL));
@@ -63,8 +75,9 @@ class WorkerKillEndToEndTest {
     Mirror mirror = Mirror.fresh("kill");
     String[] kafkaFlags = {"--bootstrap-servers", kafka, "--topic-prefix", topics.prefix()};
 
-    try (CliProcess first = CliProcess.start(work, "work-1", with(kafkaFlags, "work", "--workers", "2"));
-        CliProcess second = CliProcess.start(work, "work-2", with(kafkaFlags, "work", "--workers", "2"))) {
+    String[] workArgs = {"work", "--workers", "2", "--max-bandwidth", UPLOADS_PER_SECOND};
+    try (CliProcess first = CliProcess.start(work, "work-1", with(kafkaFlags, workArgs));
+        CliProcess second = CliProcess.start(work, "work-2", with(kafkaFlags, workArgs))) {
       WorkProcesses.awaitEveryPartitionShared(kafka, topics, Set.of(first.pid(), second.pid()), STARTUP);
       // The layout directory is used in place: workers upload straight from the bundle's blob files.
       CliProcess produce = CliProcess.start(work, "produce", with(kafkaFlags, "produce", "--source",
