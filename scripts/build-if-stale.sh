@@ -25,15 +25,17 @@ stale() {
   [[ -n "$(find "${sources[@]}" -newer "$MARKER" -print -quit)" ]]
 }
 
-# This JDK has no archive yet (nor a failed attempt at one), or one older than the flags and the
-# training that made it: a JVM started with other flags than its AOT cache's ignores the cache.
+# This JDK has no archive yet (nor a failed attempt at one), or one older than the jars it holds (a
+# `mvn verify` copies them again), or than the flags and the training that made it: a JVM ignores an
+# archive whose jars changed, and an AOT cache trained with other flags.
 archive_outdated() {
   [[ -n "$CLI_ARCHIVE" ]] || return 1
   local made="$CLI_ARCHIVE"
   [[ -e "$made" ]] || made="$CLI_ARCHIVE.failed"
   [[ ! -e "$made" ]] && return 0
-  [[ -n "$(find "$ROOT/scripts/cli-java.sh" "$ROOT/scripts/jit-directives.json" "$ROOT/scripts/class-data-archive.sh" \
-    "$ROOT/scripts/TrainingRegistry.java" -newer "$made" -print -quit 2>/dev/null)" ]]
+  [[ -n "$(find "$ROOT/cli/target/mirrorseed-cli.jar" "$ROOT/cli/target/lib" "$ROOT/scripts/cli-java.sh" \
+    "$ROOT/scripts/jit-directives.json" "$ROOT/scripts/class-data-archive.sh" "$ROOT/scripts/TrainingRegistry.java" \
+    -newer "$made" -print -quit 2>/dev/null)" ]]
 }
 
 stale || archive_outdated || exit 0
@@ -44,7 +46,7 @@ exec 9>"$ROOT/cli/target/.build.lock"
 flock 9
 if ! stale; then
   archive_outdated || exit 0
-  echo "writing the class archive for Java $JAVA_BUILD (~15 s, once per JDK and launcher change)..." >&2
+  echo "writing the class archive for Java $JAVA_BUILD (~15 s, after a change to its jars or the launcher)..." >&2
   "$ROOT/scripts/class-data-archive.sh"
   exit 0
 fi
