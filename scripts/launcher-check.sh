@@ -3,7 +3,7 @@
 # launcher writes its class archive for that JDK, that the JVM really maps it (-Xshare:on or
 # -XX:AOTMode=on make a JVM that cannot use it fail instead of starting slower), and that stdout holds
 # the command's output only (a JVM writes its warnings there). scripts/test.sh runs it on every JDK
-# under /usr/lib/jvm. Needs a build (scripts/build-if-stale.sh makes one).
+# 17 or later under /usr/lib/jvm. Needs a build (scripts/build-if-stale.sh makes one).
 #   scripts/launcher-check.sh [JAVA_HOME ...]   exits non-zero naming the first JDK that fails
 set -euo pipefail
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's one test command: installs what is missing, builds, checks the launcher on every JDK
+# The project's one test command: installs what is missing, builds, checks the launcher on every JDK 17+
 # under /usr/lib/jvm (scripts/launcher-check.sh), starts a real distribution
 # registry and a real standalone Kafka broker, runs `mvn -B verify` against them (extra arguments are
 # passed to Maven), and always stops what it started. Exits with Maven's status.
@@ -47,7 +47,19 @@ phase "dependencies checked"
 scripts/build-if-stale.sh
 phase "built"
 
-mapfile -t jdks < <(shopt -s nullglob; for java in /usr/lib/jvm/*/bin/java; do readlink -f "${java%/bin/java}"; done | sort -u)
+# Every JDK the CLI can run on (17 and later; its release file says which), each once.
+supported_jdks() {
+  local java home feature
+  shopt -s nullglob
+  for java in /usr/lib/jvm/*/bin/java; do
+    home=$(readlink -f "${java%/bin/java}")
+    feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null)
+    if [[ -n "$feature" ]] && ((feature >= 17)); then
+      echo "$home"
+    fi
+  done | sort -u
+}
+mapfile -t jdks < <(supported_jdks)
 scripts/launcher-check.sh "${jdks[@]}"
 phase "launcher checked"
 
