@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -253,8 +252,7 @@ final class BlobSender {
 
   /** Whether {@code holder} has {@code blob}, whole; if so the ledger learns it. */
   private boolean landed(String holder, Descriptor blob) {
-    OptionalLong there = attempts.call(() -> registry.blobSize(holder, blob.digest()));
-    if (there.isPresent() && there.getAsLong() == blob.size()) {
+    if (ImagePusher.isWhole(attempts.call(() -> registry.blobSize(holder, blob.digest())), blob)) {
       ledger.holds(blob.digest(), holder);
       return true;
     }
@@ -289,8 +287,7 @@ final class BlobSender {
     AtomicBoolean triedBefore = new AtomicBoolean();
     return attempts.restartable(() -> resilience.upload(() -> {
       if (triedBefore.getAndSet(true)) {
-        OptionalLong present = registry.blobSize(into, blob.digest());
-        if (present.isPresent() && present.getAsLong() == blob.size()) {
+        if (ImagePusher.isWhole(registry.blobSize(into, blob.digest()), blob)) {
           return mountFrom.isPresent() ? new BlobTransfer(true, 0) : new BlobTransfer(false, blob.size());
         }
       }

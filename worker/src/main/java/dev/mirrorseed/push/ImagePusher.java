@@ -129,7 +129,7 @@ public final class ImagePusher implements ImagePush {
     List<Descriptor> missing = new ArrayList<>();
     for (int i = 0; i < image.blobs().size(); i++) {
       Descriptor blob = image.blobs().get(i);
-      if (present.get(i).isPresent() && present.get(i).getAsLong() == blob.size()) {
+      if (isWhole(present.get(i), blob)) {
         ledger.holds(blob.digest(), repository);
       } else {
         blobFile(staging, blob.digest()); // a blob the staging store lost fails the image before any upload
@@ -183,6 +183,14 @@ public final class ImagePusher implements ImagePush {
               + ": the registry rewrote the manifest; mirror to a registry that keeps manifests as pushed");
     }
     return answered;
+  }
+
+  /**
+   * Whether a registry's answer to a HEAD of {@code blob} (its size; empty when it has none) means it
+   * holds that blob whole: any other size is not the blob this push would send.
+   */
+  static boolean isWhole(OptionalLong sizeThere, Descriptor blob) {
+    return sizeThere.isPresent() && sizeThere.getAsLong() == blob.size();
   }
 
   static Path blobFile(Path staging, Digest digest) {
