@@ -3,7 +3,7 @@
 # launcher writes its class archive for that JDK, that the JVM really maps it (-Xshare:on or
 # -XX:AOTMode=on make a JVM that cannot use it fail instead of starting slower), and that stdout holds
 # the command's output only (a JVM writes its warnings there). scripts/test.sh runs it on every JDK
-# 17 or later under /usr/lib/jvm. Needs a build (scripts/build-if-stale.sh makes one).
+# under /usr/lib/jvm; one older than 17, which cannot run the CLI, is skipped. Needs a build (scripts/build-if-stale.sh makes one).
 #   scripts/launcher-check.sh [JAVA_HOME ...]   exits non-zero naming the first JDK that fails
 set -euo pipefail
 
@@ -12,10 +12,16 @@ cd "$ROOT"
 
 check() {
   local name=$1 out
-  # Writes the archive for this JDK if there is none yet.
-  scripts/build-if-stale.sh
   (
     unset MIRRORSEED_JAVA_OPTS
+    # shellcheck source=scripts/cli-java.sh
+    source scripts/cli-java.sh
+    if [[ -n "$JAVA_BUILD" ]] && ((JAVA_FEATURE < 17)); then
+      echo "launcher check: $name is Java $JAVA_BUILD, which cannot run the CLI (17 or later): skipped" >&2
+      exit 0
+    fi
+    # Writes the archive for this JDK if there is none yet; read again, the launcher's flags name it.
+    scripts/build-if-stale.sh
     # shellcheck source=scripts/cli-java.sh
     source scripts/cli-java.sh
     if [[ -z "$CLI_ARCHIVE" || ! -f "$CLI_ARCHIVE" ]]; then
