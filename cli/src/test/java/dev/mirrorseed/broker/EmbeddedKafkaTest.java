@@ -3,8 +3,10 @@ package dev.mirrorseed.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -57,6 +60,27 @@ class EmbeddedKafkaTest {
       long end = admin.listOffsets(Map.of(PARTITION, OffsetSpec.latest())).partitionResult(PARTITION)
           .get().offset();
       assertThat(end).isEqualTo(RECORDS);
+    }
+  }
+
+  @Test
+  void aRunningBrokerSnapshotsItsMetadataSoTheNextStartNeedNotReplayEveryRun() throws Exception {
+    Path metadata = dir.resolve("kafka/__cluster_metadata-0");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (snapshotsAfterTheFirstRecord(metadata).isEmpty()) {
+        assertThat(System.nanoTime()).as("a metadata snapshot within 10 s of the start").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  /** Snapshot files ({@code <end offset>-<epoch>.checkpoint}) but the one formatting wrote at offset 0. */
+  private static List<Path> snapshotsAfterTheFirstRecord(Path metadata) throws IOException {
+    try (Stream<Path> files = Files.list(metadata)) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".checkpoint"))
+          .filter(file -> !file.getFileName().toString().startsWith("00000000000000000000-"))
+          .toList();
     }
   }
 
