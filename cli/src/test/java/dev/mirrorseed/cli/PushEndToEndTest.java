@@ -14,6 +14,7 @@ import dev.mirrorseed.fixtures.Sha256;
 import dev.mirrorseed.fixtures.Skopeo;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,23 @@ class PushEndToEndTest {
     String mirrored = target + "/" + first.reference().substring("gcr.io/".length());
     assertThat(Sha256.of(Skopeo.inspectRaw(mirrored))).isEqualTo(first.manifestDigest());
     assertThat(work.resolve("workspace/kafka")).isDirectory();
+  }
+
+  @Test
+  void aRerunOnTheEmbeddedBrokersWorkspacePrintsNoErrors(@TempDir Path work) {
+    // A child JVM, so the broker logs through the log configuration that ships. Resuming a workspace
+    // restarts its broker on the metadata it kept: Kafka's restart chatter (it logged an ERROR with a
+    // stack trace on long-used workspaces) must not reach a user whose run went well.
+    String[] push = {"push", "--source", bundle.layout().toString(),
+        "--private-registry", registry + "/" + uniqueNamespace(), "--workspace", work.resolve("workspace").toString()};
+    CliRun first = CliProcess.run(work.resolve("first"), Map.of(), push);
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+
+    CliRun again = CliProcess.run(work.resolve("again"), Map.of(), push);
+
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("6 pushed, 6 verified, 0 failed");
+    assertThat(again.err()).as("stderr of a successful rerun").isEmpty();
   }
 
   private static String uniqueNamespace() {
