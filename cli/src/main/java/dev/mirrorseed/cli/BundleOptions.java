@@ -10,6 +10,9 @@ import picocli.CommandLine.Option;
  * checked by {@link #existingSource()}, not by picocli, because verify runs without it too.
  */
 final class BundleOptions {
+  /** In the workspace: the layout blob files a run hashed, so that the next need not while they are unchanged. */
+  static final String HASH_RECORD = "hashed-layout-files";
+
   @Option(names = "--source", paramLabel = "PATH",
       description = "The bundle: a directory or a .tar, .tar.gz, .tar.xz or .tar.zst (told by content) of OCI"
           + " layouts and/or docker-save archives, at the top or nested one archive per image.")
@@ -45,5 +48,10 @@ final class BundleOptions {
 
   PlanOptions planOptions() {
     return new PlanOptions(maxBlobSize == null ? Long.MAX_VALUE : maxBlobSize, compress == LayerCompression.gzip);
+  }
+
+  /** For a command with a workspace: it remembers which blobs of a layout directory hashed right, for the next run. */
+  PlanOptions planOptions(Path workspace) {
+    return planOptions().rememberingHashesIn(workspace.resolve(HASH_RECORD));
   }
 }

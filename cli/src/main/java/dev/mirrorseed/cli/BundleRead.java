@@ -22,8 +22,9 @@ record BundleRead(Path source, BundleSummary summary, BundleException unreadable
       PrintWriter out) {
     try {
       BundleSummary read = BundlePlanner.stream(source, staging, target, options, listener);
-      out.printf("read %d images (%d broken), %d unique blobs, %s from %s (%s)%n", read.images(),
-          read.broken(), read.uniqueBlobs(), Sizes.human(read.uniqueBytes()), source, read.bundleDigest());
+      out.printf("read %d images (%d broken), %d unique blobs, %s from %s (%s)%s%n", read.images(),
+          read.broken(), read.uniqueBlobs(), Sizes.human(read.uniqueBytes()), source, read.bundleDigest(),
+          read.blobsUnchanged() == 0 ? "" : ", " + read.blobsUnchanged() + " blob files unchanged since an earlier run hashed them");
       out.flush();
       return new BundleRead(source, read, null);
     } catch (BundleException e) {

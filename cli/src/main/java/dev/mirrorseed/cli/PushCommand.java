@@ -18,6 +18,7 @@ import dev.mirrorseed.work.WorkerPool;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -86,12 +87,14 @@ final class PushCommand implements Callable<Integer> {
     Path source = bundle.existingSource();
     MirrorTarget target = mirror.resolve(registryOptions, out);
     int workerCount = workers.count();
-    PlanOptions options = bundle.planOptions();
+    PlanOptions options = bundle.planOptions(workspace);
     Path staging = bundle.stagingFor(workspace.resolve("staging"));
     if (dryRun) {
       return dryRun(source, staging, target, options, out);
     }
     long started = System.nanoTime();
+    // Also without an embedded broker: it keeps the record of the layout blobs this run hashes.
+    Files.createDirectories(workspace);
     // Kafka starts first, on a thread of its own: its start is the longest fixed cost of a run, and
     // opening the registry clients, the first contact and reading the bundle all overlap with it.
     CompletableFuture<EmbeddedKafka> broker = kafka.bootstrapServers == null

@@ -95,7 +95,7 @@ final class VerifyCommand implements Callable<Integer> {
       err.printf("checking %s against %s%s%n", target, source,
           deep.deep ? ", downloading every blob" : ", blobs by HEAD and size");
       err.flush();
-      BundleRead read = BundleRead.of(source, staging, target, bundle.planOptions(), check, err);
+      BundleRead read = BundleRead.of(source, staging, target, bundle.planOptions(workspace), check, err);
       int status = report.finish(new RunSummary(null, 0, check.await(), null), RunReport::checkedCounts, out);
       read.rethrowIfUnreadable();
       return status;

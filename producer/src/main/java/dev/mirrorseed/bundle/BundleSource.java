@@ -1,6 +1,7 @@
 package dev.mirrorseed.bundle;
 
 import dev.mirrorseed.oci.Digest;
+import dev.mirrorseed.staging.HashedFiles;
 import dev.mirrorseed.staging.StagingStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -38,9 +39,14 @@ public final class BundleSource {
    * @throws BundleException when the source is missing or is no bundle this version can read
    */
   public static BundleSource open(Path source, Path stagingDir) {
+    return open(source, stagingDir, HashedFiles.none());
+  }
+
+  /** As {@link #open(Path, Path)}; a layout directory's blobs that {@code hashed} knows unchanged are not hashed again. */
+  public static BundleSource open(Path source, Path stagingDir, HashedFiles hashed) {
     BundleFormat format = BundleFormat.of(source);
     return switch (format) {
-      case DIRECTORY -> new BundleSource(source, format, StagingStore.inPlace(source));
+      case DIRECTORY -> new BundleSource(source, format, StagingStore.inPlace(source, hashed));
       case TAR, GZIP, XZ, ZSTD -> new BundleSource(source, format, StagingStore.create(stagingDir));
       case UNKNOWN -> throw new BundleException(source + " is neither a directory nor a tar, gzip, xz or zstd archive:"
           + " pass an OCI layout directory or an archive of image layouts or docker-save archives");

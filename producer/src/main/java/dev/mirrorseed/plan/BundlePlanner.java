@@ -5,6 +5,7 @@ import dev.mirrorseed.bundle.BundleSource;
 import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.oci.Descriptor;
 import dev.mirrorseed.reference.MirrorTarget;
+import dev.mirrorseed.staging.HashedFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ public final class BundlePlanner {
   private BundlePlanner() {}
 
   /**
-   * Reads {@code source} in a single pass: an OCI layout directory (used in place, every blob hashed),
+   * Reads {@code source} in a single pass: an OCI layout directory (used in place, every blob hashed
+   * unless {@link PlanOptions#hashRecord} knows it unchanged since an earlier read),
    * or an archive (tar, gzip, xz, zstd, told by content) of OCI layouts and docker-save archives, at its
    * top, in directories, or in nested per-image archives. Blobs are staged into {@code stagingDir} (an
    * OCI layout: blobs/sha256/&lt;hex&gt;), each hash-checked. {@code listener} hears of each image as
@@ -29,9 +31,16 @@ public final class BundlePlanner {
    */
   public static BundleSummary stream(
       Path source, Path stagingDir, MirrorTarget target, PlanOptions options, PlanListener listener) {
-    BundleSource bundle = BundleSource.open(source, stagingDir);
+    HashedFiles hashed = options.hashRecord().map(HashedFiles::load).orElseGet(HashedFiles::none);
+    BundleSource bundle = BundleSource.open(source, stagingDir, hashed);
     StreamingPlanner planner = new StreamingPlanner(bundle.store(), target, listener);
-    String bundleDigest = bundle.read(options.maxBlobBytes(), options.gzipDockerLayers(), planner);
+    String bundleDigest;
+    try {
+      bundleDigest = bundle.read(options.maxBlobBytes(), options.gzipDockerLayers(), planner);
+    } finally {
+      // What was hashed before a damaged part stopped the reading need not be hashed again either.
+      hashed.save();
+    }
     int images = planner.ready() + planner.broken();
     if (images == 0) {
       throw new BundleException("bundle " + source + " holds no images: no index.json or docker-save manifest.json"
@@ -39,7 +48,7 @@ public final class BundlePlanner {
     }
     List<Descriptor> blobs = planner.readyBlobs();
     return new BundleSummary(source.toString(), bundleDigest, bundle.store().root(), images, planner.broken(),
-        blobs.size(), blobs.stream().mapToLong(Descriptor::size).sum());
+        blobs.size(), blobs.stream().mapToLong(Descriptor::size).sum(), hashed.unchangedCount());
   }
 
   /**

@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param broken images that cannot be pushed
  * @param uniqueBlobs configs and layers of the ready images, each counted once
  * @param uniqueBytes their bytes
+ * @param blobsUnchanged blob files of a layout directory not hashed again: unchanged since an earlier read
  */
-public record BundleSummary(
-    String source, String bundleDigest, Path staging, int images, int broken, int uniqueBlobs, long uniqueBytes) {}
+public record BundleSummary(String source, String bundleDigest, Path staging, int images, int broken,
+    int uniqueBlobs, long uniqueBytes, int blobsUnchanged) {}

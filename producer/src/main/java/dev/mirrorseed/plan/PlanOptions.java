@@ -1,5 +1,8 @@
 package dev.mirrorseed.plan;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /**
  * How a bundle is read.
  *
@@ -7,15 +10,25 @@ package dev.mirrorseed.plan;
  *     {@link Long#MAX_VALUE} for no limit
  * @param gzipDockerLayers whether the uncompressed layer tars of old docker-save archives are pushed
  *     gzip-compressed (deterministically) instead of as they are
+ * @param hashRecord where to remember which blob files of a layout directory hashed right, so that
+ *     the next read need not hash them again while they are unchanged; empty to hash every time
  */
-public record PlanOptions(long maxBlobBytes, boolean gzipDockerLayers) {
+public record PlanOptions(long maxBlobBytes, boolean gzipDockerLayers, Optional<Path> hashRecord) {
   public PlanOptions {
     if (maxBlobBytes < 0) {
       throw new IllegalArgumentException("--max-blob-size must not be negative, got " + maxBlobBytes);
     }
   }
 
+  public PlanOptions(long maxBlobBytes, boolean gzipDockerLayers) {
+    this(maxBlobBytes, gzipDockerLayers, Optional.empty());
+  }
+
   public static PlanOptions defaults() {
     return new PlanOptions(Long.MAX_VALUE, false);
+  }
+
+  public PlanOptions rememberingHashesIn(Path record) {
+    return new PlanOptions(maxBlobBytes, gzipDockerLayers, Optional.of(record));
   }
 }

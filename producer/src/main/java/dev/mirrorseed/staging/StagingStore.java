@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -30,16 +31,18 @@ public final class StagingStore {
   private final Path blobs;
   /** Beside blobs/, not in it, so a crash never leaves a partial file where a blob is looked up. */
   private final Path ingest;
+  private final HashedFiles hashed;
 
-  private StagingStore(Path root) {
+  private StagingStore(Path root, HashedFiles hashed) {
     this.root = root;
     this.blobs = root.resolve("blobs").resolve(Digest.ALGORITHM);
     this.ingest = root.resolve(".ingest");
+    this.hashed = hashed;
   }
 
   /** A store in {@code root}, creating the directory and its {@code oci-layout} file if missing. */
   public static StagingStore create(Path root) {
-    StagingStore store = new StagingStore(root);
+    StagingStore store = new StagingStore(root, HashedFiles.none());
     try {
       Files.createDirectories(store.blobs);
       Path layoutFile = root.resolve("oci-layout");
@@ -54,7 +57,12 @@ public final class StagingStore {
 
   /** An existing layout used as it is: nothing is written, so a read-only bundle directory works. */
   public static StagingStore inPlace(Path layoutDir) {
-    return new StagingStore(layoutDir);
+    return inPlace(layoutDir, HashedFiles.none());
+  }
+
+  /** As {@link #inPlace(Path)}, not hashing again the blobs {@code hashed} knows unchanged. */
+  public static StagingStore inPlace(Path layoutDir, HashedFiles hashed) {
+    return new StagingStore(layoutDir, hashed);
   }
 
   public Path root() {
@@ -124,12 +132,17 @@ public final class StagingStore {
   }
 
   /**
-   * Hashes a stored blob, for layouts this store did not write itself.
+   * Hashes a stored blob, for layouts this store did not write itself, unless an earlier run hashed
+   * it and the file has not changed since.
    *
    * @throws BlobMismatchException naming the blob and its file when size or sha256 differ
    */
   public void verify(Descriptor expected) {
     Path path = blobPath(expected.digest());
+    if (hashed.unchanged(path, expected.digest())) {
+      return;
+    }
+    Optional<String> before = hashed.fingerprint(path);
     Hashed content;
     try (InputStream in = Files.newInputStream(path)) {
       content = hash(in, OutputStream.nullOutputStream(), BUFFER_BYTES, null);
@@ -137,6 +150,7 @@ public final class StagingStore {
       throw new UncheckedIOException("cannot read blob file " + path + ": " + e.getMessage(), e);
     }
     requireMatch(expected, content.size(), content.digest(), "file " + path);
+    hashed.hashed(path, expected.digest(), before);
   }
 
   /** What hashing a stream found: its length and sha256. */

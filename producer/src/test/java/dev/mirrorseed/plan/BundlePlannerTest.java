@@ -143,6 +143,32 @@ class BundlePlannerTest {
   }
 
   @Test
+  void aRereadWithAHashRecordHashesNoUnchangedBlobButStillFindsAChangedOne() throws Exception {
+    Path copy = copyOf(bundle.layout());
+    Path workspace = Files.createDirectories(temp.resolve("workspace"));
+    PlanOptions remembering = PlanOptions.defaults().rememberingHashesIn(workspace.resolve("hashed"));
+    long blobFiles = fileCount(copy.resolve("blobs/sha256"));
+    Thread.sleep(1_100); // files younger than a second are hashed on every read
+
+    RecordingListener first = new RecordingListener();
+    assertThat(BundlePlanner.stream(copy, temp.resolve("staging"), TARGET, remembering, first).blobsUnchanged())
+        .isZero();
+    RecordingListener second = new RecordingListener();
+    assertThat(BundlePlanner.stream(copy, temp.resolve("staging"), TARGET, remembering, second).blobsUnchanged())
+        .isEqualTo(blobFiles);
+    assertThat(second.ready).hasSameSizeAs(first.ready).hasSize(4);
+
+    Descriptor top = layerOf(1, 2);
+    BundleDamage.corruptBlob(copy, top.digest().toString());
+    RecordingListener third = new RecordingListener();
+    BundleSummary summary = BundlePlanner.stream(copy, temp.resolve("staging"), TARGET, remembering, third);
+
+    assertThat(summary.blobsUnchanged()).isEqualTo(blobFiles - 1);
+    assertThat(third.broken).singleElement().satisfies(image -> assertThat(image.reason())
+        .contains("blob " + top.digest()).contains("hashes to"));
+  }
+
+  @Test
   void aCorruptedBlobInATarIsNamed() throws IOException {
     Path copy = copyOf(bundle.layout());
     Descriptor top = layerOf(0, 2);
