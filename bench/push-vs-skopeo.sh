@@ -4,6 +4,7 @@
 # upload with curl. Every measurement that starts cold gets a fresh registry (scripts/registry.sh on
 # 127.0.0.1); warm runs repeat against the same registry once everything is there.
 #   mirrorseed cold/warm  full CLI run, embedded Kafka and its startup included, fresh workspace each
+#   mirrorseed rerun      warm again on the warm run's workspace, as a user's rerun of the same command
 #   skopeo seq cold/warm  `skopeo copy --preserve-digests oci:BUNDLE:REF docker://...` per image
 #   skopeo x2 cold        the same, two copies in parallel
 #   curl ceiling          POST + PUT of one SIZE/2 random blob (its own bytes count for MB/s)
@@ -105,8 +106,8 @@ drop_registry() {
   rm -rf "$REGDIR"
 }
 
-mirrorseed_push() { # label
-  rm -rf "$WORK/ws"
+mirrorseed_push() { # label [keep: reuse the previous run's workspace]
+  [[ ${2:-} == keep ]] || rm -rf "$WORK/ws"
   measure "mirrorseed $1" "$unique_bytes" "${MIRRORSEED[@]}" push --source "$BUNDLE" \
     --private-registry "$REG/$NS" --workspace "$WORK/ws" --report "$WORK/report-$1.json"
   echo "  mirrorseed $1 uploaded $(jq .bytesUploaded "$WORK/report-$1.json") bytes" \
@@ -138,6 +139,7 @@ run_mirrorseed() {
   fresh_registry
   mirrorseed_push cold
   mirrorseed_push warm
+  mirrorseed_push rerun keep
   drop_registry
 }
 run_skopeo() {
@@ -177,6 +179,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "time mirrorseed cold / skopeo seq cold:  $(ratio "$(median 'mirrorseed cold' 2)" "$(median 'skopeo seq cold' 2)")"
 echo "time mirrorseed cold / skopeo x2 cold:   $(ratio "$(median 'mirrorseed cold' 2)" "$(median 'skopeo x2 cold' 2)")"
 echo "time mirrorseed warm / skopeo seq warm:  $(ratio "$(median 'mirrorseed warm' 2)" "$(median 'skopeo seq warm' 2)")"
+echo "time mirrorseed rerun / skopeo seq warm: $(ratio "$(median 'mirrorseed rerun' 2)" "$(median 'skopeo seq warm' 2)")"
 echo "MB/s mirrorseed cold / curl ceiling:     $(ratio "$(median 'mirrorseed cold' 3)" "$(median 'curl ceiling' 3)")"
 echo "bytes uploaded by mirrorseed per run:"
 cat "$WORK/uploaded"
