@@ -84,13 +84,17 @@ class MutualTlsTest {
     for (int i = 0; i < 40 && registry.failedHandshakes() <= handshakesBefore; i++) {
       Thread.sleep(50);
     }
-    assertThat(registry.failedHandshakes() - handshakesBefore).isBetween(1L, 2L);
+    // Not retried as a registry error would be. The refusal reaches the ping as a TLS alert (one
+    // handshake), or as a reset that the probe then reads (two); or as the connection closing before
+    // any response byte, which the JDK's client takes for an expired connection and retries once on its
+    // own for a GET (three: seen in 1 of 6 runs of this class).
+    assertThat(registry.failedHandshakes() - handshakesBefore).isBetween(1L, 3L);
   }
 
   /**
    * The registry's count of failed handshakes once it has stayed the same for 200 ms. The other tests
    * of this class fail handshakes on this registry too; one of theirs logged late would count as this
-   * test's (it once saw 3 where 1-2 are expected).
+   * test's.
    */
   private static long settledFailedHandshakes() throws InterruptedException {
     long count = registry.failedHandshakes();
