@@ -22,9 +22,10 @@ record BundleRead(Path source, BundleSummary summary, BundleException unreadable
       PrintWriter out) {
     try {
       BundleSummary read = BundlePlanner.stream(source, staging, target, options, listener);
+      String unchanged = read.blobsUnchanged() == 0 ? ""
+          : ", " + read.blobsUnchanged() + " blob files unchanged since an earlier run hashed them";
       out.printf("read %d images (%d broken), %d unique blobs, %s from %s (%s)%s%n", read.images(),
-          read.broken(), read.uniqueBlobs(), Sizes.human(read.uniqueBytes()), source, read.bundleDigest(),
-          read.blobsUnchanged() == 0 ? "" : ", " + read.blobsUnchanged() + " blob files unchanged since an earlier run hashed them");
+          read.broken(), read.uniqueBlobs(), Sizes.human(read.uniqueBytes()), source, read.bundleDigest(), unchanged);
       out.flush();
       return new BundleRead(source, read, null);
     } catch (BundleException e) {

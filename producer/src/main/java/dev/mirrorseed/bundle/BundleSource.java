@@ -42,7 +42,10 @@ public final class BundleSource {
     return open(source, stagingDir, HashedFiles.none());
   }
 
-  /** As {@link #open(Path, Path)}; a layout directory's blobs that {@code hashed} knows unchanged are not hashed again. */
+  /**
+   * As {@link #open(Path, Path)}; blobs of a layout directory that {@code hashed} knows unchanged are
+   * not hashed again.
+   */
   public static BundleSource open(Path source, Path stagingDir, HashedFiles hashed) {
     BundleFormat format = BundleFormat.of(source);
     return switch (format) {
