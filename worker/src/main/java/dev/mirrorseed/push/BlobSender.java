@@ -194,8 +194,7 @@ final class BlobSender {
   private void awaitLanding(SharedBlob shared, Descriptor blob, SharedBlobWaits waits, AtomicBoolean failed,
       Set<Digest> notLanded) {
     String holder = shared.repository();
-    // Without a way to see commits, waiting for one would always take the longest patience.
-    RequestOffset holderRequest = committed == CommittedRequests.UNKNOWN ? null : shared.holderRequest();
+    RequestOffset holderRequest = shared.holderRequest();
     long patience = holderRequest != null ? SHARED_BLOB_PATIENCE_MAX.toNanos()
         : Math.min(SHARED_BLOB_PATIENCE_MAX.toNanos(), SHARED_BLOB_PATIENCE.toNanos()
             + blob.size() * 1_000_000_000L / OTHERS_SEND_AT_LEAST_BYTES_PER_SECOND);

@@ -8,8 +8,8 @@ import dev.mirrorseed.events.RequestOffset;
  * wait exactly as long as that image's push runs.
  */
 public interface CommittedRequests {
-  /** Knows of no commit: a shared blob is waited for only as long as sending it elsewhere would take. */
-  CommittedRequests UNKNOWN = request -> false;
+  /** For a process that pushes alone: it waits for no shared blob, so nothing asks. */
+  CommittedRequests NONE = request -> false;
 
   boolean isCommitted(RequestOffset request);
 }

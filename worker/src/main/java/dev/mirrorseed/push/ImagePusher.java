@@ -34,39 +34,36 @@ public final class ImagePusher implements ImagePush {
   private final RegistryClient registry;
   private final RegistryResilience resilience;
   private final BlobLedger ledger;
-  private final boolean othersPushToo;
-  private final CommittedRequests committed;
+  /** Empty when no other process pushes this process's runs. */
+  private final Optional<CommittedRequests> othersCommits;
 
   /**
    * {@code resilience} and {@code ledger} are shared by every pusher of this process to the same
    * registry, whose client makes its exchanges under {@code resilience.exchanges()}.
    */
   public ImagePusher(RegistryClient registry, RegistryResilience resilience, BlobLedger ledger) {
-    this(registry, resilience, ledger, false);
+    this(registry, resilience, ledger, Optional.empty());
   }
 
   /**
-   * As above; {@code othersPushToo} when workers of other processes push the same runs into this
-   * registry: a blob that a request says an earlier image shares ({@code PushRequest.sharedBlobs}) is
-   * then waited for in that image's repository and mounted from there, rather than sent once more per
-   * process. Within one process the {@code ledger} does that already.
+   * As above, where workers of other processes push the same runs into this registry: a blob that a
+   * request says an earlier image shares ({@code PushRequest.sharedBlobs}) is then waited for in that
+   * image's repository and mounted from there, rather than sent once more per process (within one
+   * process the {@code ledger} does that already). It is waited for until {@code othersCommits} says
+   * the earlier image's request is committed, its push over; when the request does not say where that
+   * is, for about as long as sending the blob would take.
    */
   public ImagePusher(RegistryClient registry, RegistryResilience resilience, BlobLedger ledger,
-      boolean othersPushToo) {
-    this(registry, resilience, ledger, othersPushToo, CommittedRequests.UNKNOWN);
+      CommittedRequests othersCommits) {
+    this(registry, resilience, ledger, Optional.of(othersCommits));
   }
 
-  /**
-   * As above; {@code committed} tells when the push of such an earlier image is over (its request is
-   * committed): the blob is waited for until then, rather than for as long as sending it would take.
-   */
-  public ImagePusher(RegistryClient registry, RegistryResilience resilience, BlobLedger ledger,
-      boolean othersPushToo, CommittedRequests committed) {
+  private ImagePusher(RegistryClient registry, RegistryResilience resilience, BlobLedger ledger,
+      Optional<CommittedRequests> othersCommits) {
     this.registry = registry;
     this.resilience = resilience;
     this.ledger = ledger;
-    this.othersPushToo = othersPushToo;
-    this.committed = committed;
+    this.othersCommits = othersCommits;
     resilience.metrics().uploadBytes(registry, RegistryClient::bytesUploaded);
   }
 
@@ -141,11 +138,11 @@ public final class ImagePusher implements ImagePush {
       return new PushOutcome(image.manifest().digest(), 0, image.blobs().size(), 0, 0, attempts.count());
     }
     Map<Digest, SharedBlob> shared = new HashMap<>();
-    if (othersPushToo) {
+    if (othersCommits.isPresent()) {
       request.sharedBlobs().forEach(blob -> shared.put(blob.digest(), blob));
     }
-    BlobSender.Sent sent = new BlobSender(registry, ledger, resilience, attempts, committed, repository, staging)
-        .send(missing, shared, waits);
+    BlobSender.Sent sent = new BlobSender(registry, ledger, resilience, attempts,
+        othersCommits.orElse(CommittedRequests.NONE), repository, staging).send(missing, shared, waits);
     for (Descriptor child : image.childManifests()) {
       putManifest(attempts, staging, repository, child, child.digest().toString());
     }

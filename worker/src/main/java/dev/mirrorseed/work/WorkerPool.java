@@ -3,8 +3,8 @@ package dev.mirrorseed.work;
 import dev.mirrorseed.events.Topics;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.push.BlobLedger;
-import dev.mirrorseed.push.CommittedRequests;
 import dev.mirrorseed.push.ImagePusher;
+import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryClients;
 import dev.mirrorseed.resilience.Resilience;
 import java.time.Duration;
@@ -43,12 +43,15 @@ public final class WorkerPool implements AutoCloseable {
       Resilience resilience, boolean othersPushToo) {
     Map<String, BlobLedger> ledgers = new ConcurrentHashMap<>();
     groupCommits = othersPushToo ? new GroupCommits(settings) : null;
-    CommittedRequests committed = othersPushToo ? groupCommits : CommittedRequests.UNKNOWN;
     for (int i = 1; i <= size; i++) {
       String workerId = processId + "-w" + i;
-      PushWorker worker = new PushWorker(settings, workerId,
-          registry -> new ImagePusher(registries.forRegistry(registry), resilience.forRegistry(registry),
-              ledgers.computeIfAbsent(registry, key -> new BlobLedger()), othersPushToo, committed));
+      PushWorker worker = new PushWorker(settings, workerId, registry -> {
+        RegistryClient client = registries.forRegistry(registry);
+        BlobLedger ledger = ledgers.computeIfAbsent(registry, key -> new BlobLedger());
+        return groupCommits == null
+            ? new ImagePusher(client, resilience.forRegistry(registry), ledger)
+            : new ImagePusher(client, resilience.forRegistry(registry), ledger, groupCommits);
+      });
       Thread thread = new Thread(() -> worker.run(topicsReady), workerId);
       thread.setUncaughtExceptionHandler((t, e) -> crash.compareAndSet(null, e));
       workers.add(worker);

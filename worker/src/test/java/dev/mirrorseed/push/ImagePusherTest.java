@@ -43,6 +43,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Pushes generated images into a real distribution registry, each test under its own namespace. */
 class ImagePusherTest {
+  /**
+   * For requests that do not say where their shared blobs' holders are (no holder request): a push then
+   * waits about as long as sending the blob would take, and never asks whether a request is committed.
+   */
+  private static final CommittedRequests NOT_ASKED = request -> {
+    throw new AssertionError("asked whether " + request + " is committed");
+  };
   @TempDir Path dir;
   private RegistryResilience resilience;
   private RegistryClient registry;
@@ -190,10 +197,10 @@ class ImagePusherTest {
     PushOutcome two;
     try {
       // The later image first, so that it finds the shared layers not there yet.
-      Future<PushOutcome> later = threads.submit(() -> new ImagePusher(elsewhere, resilience, new BlobLedger(), true)
+      Future<PushOutcome> later = threads.submit(() -> new ImagePusher(elsewhere, resilience, new BlobLedger(), NOT_ASKED)
           .push(request(second, shared), counting));
       Thread.sleep(300);
-      one = new ImagePusher(registry, resilience, new BlobLedger(), true).push(request(first, List.of()));
+      one = new ImagePusher(registry, resilience, new BlobLedger(), NOT_ASKED).push(request(first, List.of()));
       two = later.get();
     } finally {
       threads.shutdown();
@@ -224,10 +231,10 @@ class ImagePusherTest {
     PushOutcome two;
     long started = System.nanoTime();
     try {
-      Future<PushOutcome> later = threads.submit(() -> new ImagePusher(registry, resilience, ledger, true)
+      Future<PushOutcome> later = threads.submit(() -> new ImagePusher(registry, resilience, ledger, NOT_ASKED)
           .push(request(second, shared)));
       Thread.sleep(300);
-      one = new ImagePusher(registry, resilience, ledger, true).push(request(first, List.of()));
+      one = new ImagePusher(registry, resilience, ledger, NOT_ASKED).push(request(first, List.of()));
       two = later.get();
     } finally {
       threads.shutdown();
@@ -247,14 +254,14 @@ class ImagePusherTest {
     List<SharedBlob> shared = sharedWith(first, second);
     long started = System.nanoTime();
 
-    PushOutcome outcome = new ImagePusher(registry, resilience, new BlobLedger(), true).push(request(second, shared));
+    PushOutcome outcome = new ImagePusher(registry, resilience, new BlobLedger(), NOT_ASKED).push(request(second, shared));
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     assertThat(outcome.blobsUploaded()).isEqualTo(second.blobs().size());
     assertThat(outcome.bytesUploaded()).isEqualTo(second.totalBlobBytes());
     assertThat(outcome.pushedDigest()).isEqualTo(second.manifest().digest());
     // The earlier image, pushed late by another process, finds the shared blobs in place.
-    PushOutcome late = new ImagePusher(registry, resilience, new BlobLedger(), true).push(request(first, List.of()));
+    PushOutcome late = new ImagePusher(registry, resilience, new BlobLedger(), NOT_ASKED).push(request(first, List.of()));
     assertThat(late.blobsSkipped()).isEqualTo(shared.size());
     assertThat(late.bytesUploaded()).isEqualTo(first.totalBlobBytes() - sharedBytes(first, shared));
   }
@@ -271,13 +278,13 @@ class ImagePusherTest {
     ExecutorService threads = Executors.newFixedThreadPool(1);
     PushOutcome two;
     try {
-      Future<PushOutcome> later = threads.submit(() -> new ImagePusher(elsewhere, resilience, new BlobLedger(), true,
+      Future<PushOutcome> later = threads.submit(() -> new ImagePusher(elsewhere, resilience, new BlobLedger(),
           commits).push(request(second, shared)));
       // Longer than the 2.3 s at most a blob of these sizes is waited for when its holder's request is not known:
       // the first image's worker is busy elsewhere, and gets to it late.
       Thread.sleep(3_000);
       assertThat(later).isNotDone();
-      new ImagePusher(registry, resilience, new BlobLedger(), true).push(request(first, List.of()));
+      new ImagePusher(registry, resilience, new BlobLedger(), NOT_ASKED).push(request(first, List.of()));
       firstCommitted.set(true);
       two = later.get();
     } finally {
@@ -301,13 +308,13 @@ class ImagePusherTest {
     CommittedRequests commits = request -> true;
     long started = System.nanoTime();
 
-    PushOutcome outcome = new ImagePusher(registry, resilience, new BlobLedger(), true, commits)
+    PushOutcome outcome = new ImagePusher(registry, resilience, new BlobLedger(), commits)
         .push(request(second, shared));
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     assertThat(outcome.bytesUploaded()).isEqualTo(second.totalBlobBytes());
     // Sent through the first image's repository, where that image, pushed again, finds them.
-    PushOutcome again = new ImagePusher(registry, resilience, new BlobLedger(), true).push(request(first, List.of()));
+    PushOutcome again = new ImagePusher(registry, resilience, new BlobLedger(), NOT_ASKED).push(request(first, List.of()));
     assertThat(again.bytesUploaded()).isEqualTo(first.totalBlobBytes() - sharedBytes(first, shared));
   }
 
