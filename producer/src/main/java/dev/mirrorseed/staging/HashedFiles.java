@@ -73,15 +73,14 @@ public final class HashedFiles {
     return new HashedFiles(record, entries);
   }
 
-  /** Whether {@code file} is as it was when an earlier run found it to hash to {@code digest}. */
-  boolean unchanged(Path file, Digest digest) {
+  /**
+   * Whether {@code file}, whose fingerprint is {@code now} (from {@link #fingerprint}), is as it was when
+   * an earlier run found it to hash to {@code digest}.
+   */
+  boolean unchanged(Path file, Digest digest, Optional<String> now) {
     Path key = file.toAbsolutePath().normalize();
     Entry entry = earlier.get(key);
-    if (entry == null || !entry.digest().equals(digest)) {
-      return false;
-    }
-    Optional<String> now = fingerprint(file);
-    if (now.isEmpty() || !now.get().equals(entry.fingerprint())) {
+    if (entry == null || !entry.digest().equals(digest) || !now.equals(Optional.of(entry.fingerprint()))) {
       return false;
     }
     seen.put(key, entry);
@@ -90,8 +89,8 @@ public final class HashedFiles {
   }
 
   /**
-   * The file's fingerprint, taken before hashing it, so that a write during the hashing shows next
-   * time; empty when the file changed too recently or the file system cannot tell.
+   * The file's fingerprint, taken once before it is looked up and hashed, so that a write during the
+   * hashing shows next time; empty when the file changed too recently or the file system cannot tell.
    */
   Optional<String> fingerprint(Path file) {
     if (record == null) {

@@ -139,10 +139,10 @@ public final class StagingStore {
    */
   public void verify(Descriptor expected) {
     Path path = blobPath(expected.digest());
-    if (hashed.unchanged(path, expected.digest())) {
+    Optional<String> before = hashed.fingerprint(path);
+    if (hashed.unchanged(path, expected.digest(), before)) {
       return;
     }
-    Optional<String> before = hashed.fingerprint(path);
     Hashed content;
     try (InputStream in = Files.newInputStream(path)) {
       content = hash(in, OutputStream.nullOutputStream(), BUFFER_BYTES, null);
