@@ -6,6 +6,7 @@ import dev.mirrorseed.push.BlobLedger;
 import dev.mirrorseed.push.ImagePusher;
 import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryClients;
+import dev.mirrorseed.resilience.RegistryResilience;
 import dev.mirrorseed.resilience.Resilience;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,10 +48,11 @@ public final class WorkerPool implements AutoCloseable {
       String workerId = processId + "-w" + i;
       PushWorker worker = new PushWorker(settings, workerId, registry -> {
         RegistryClient client = registries.forRegistry(registry);
+        RegistryResilience registryResilience = resilience.forRegistry(registry);
         BlobLedger ledger = ledgers.computeIfAbsent(registry, key -> new BlobLedger());
         return groupCommits == null
-            ? new ImagePusher(client, resilience.forRegistry(registry), ledger)
-            : new ImagePusher(client, resilience.forRegistry(registry), ledger, groupCommits);
+            ? new ImagePusher(client, registryResilience, ledger)
+            : new ImagePusher(client, registryResilience, ledger, groupCommits);
       });
       Thread thread = new Thread(() -> worker.run(topicsReady), workerId);
       thread.setUncaughtExceptionHandler((t, e) -> crash.compareAndSet(null, e));
