@@ -13,29 +13,24 @@ import dev.mirrorseed.resilience.RegistryRetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Gets the blobs an image's repository lacks into it, side by side: mounted from another repository
  * when the {@link BlobLedger} knows one holding them, uploaded otherwise; how many go at once across
- * the process is the upload bulkhead's call. A blob another thread is sending is put aside until this
- * image's other blobs are done, then mounted from where that thread put it. A blob that an earlier
+ * the process is the upload bulkhead's call. A blob another thread is sending is waited for, then
+ * mounted from where that thread put it, or sent here if it did not land. A blob that an earlier
  * image of the run shares, which a worker of another process may be sending, is waited for in that
  * image's repository and mounted from there: until that image's request is committed, when the request
  * says where it is, else for about as long as sending it at 10 MB/s takes. If it does not land, it is
@@ -91,63 +86,78 @@ final class BlobSender {
   }
 
   /**
-   * Sends {@code missing}; {@code shared} holds those an earlier image of the run has too, and
-   * {@code waits} hears while this waits for one of them to land in that image's repository.
+   * Sends {@code missing}, each blob on its own; {@code shared} holds those an earlier image of the run
+   * has too, and {@code waits} hears while this waits for one of them to land in that image's repository.
    */
   Sent send(List<Descriptor> missing, Map<Digest, SharedBlob> shared, SharedBlobWaits waits) {
-    List<Descriptor> ready = missing;
-    Set<Digest> lookedFor = new HashSet<>();
-    Set<Digest> notLanded = ConcurrentHashMap.newKeySet();
     AtomicBoolean failed = new AtomicBoolean();
+    List<CompletableFuture<BlobTransfer>> sending = new ArrayList<>();
+    for (Descriptor blob : missing) {
+      CompletableFuture<BlobTransfer> send = CompletableFuture.supplyAsync(
+          () -> obtain(blob, shared.get(blob.digest()), waits, failed), SENDERS);
+      // A failed send ends this push: the others stop looking and waiting, rather than wait out their patience.
+      send.whenComplete((transfer, error) -> {
+        if (error != null) {
+          failed.set(true);
+        }
+      });
+      sending.add(send);
+    }
+    // Every send is waited for, failed ones too: none may go on after the push has ended.
+    SideBySide.awaitAll(sending);
     int uploaded = 0;
     int mounted = 0;
     long bytes = 0;
-    while (!ready.isEmpty()) {
-      List<CompletableFuture<BlobTransfer>> sending = new ArrayList<>();
-      List<CompletableFuture<Void>> looking = new ArrayList<>();
-      Map<Descriptor, CompletableFuture<Void>> elsewhere = new LinkedHashMap<>();
-      for (Descriptor blob : ready) {
-        Optional<BlobLedger.Claim> claim = ledger.tryClaim(blob.digest(), repository);
-        SharedBlob sharedBlob = shared.get(blob.digest());
-        String holder = sharedBlob == null ? null : sharedBlob.repository();
-        if (claim.isEmpty()) {
-          elsewhere.put(blob, ledger.whenSent(blob.digest()));
-        } else if (claim.get().mountFrom().isEmpty() && holder != null && !holder.equals(repository)
-            && lookedFor.add(blob.digest())) {
-          // Handed back before waiting: the image that puts the blob into holder may be one this
-          // process pushes, and it needs the claim to do so.
-          claim.get().close();
-          CompletableFuture<Void> look =
-              CompletableFuture.runAsync(() -> awaitLanding(sharedBlob, blob, waits, failed, notLanded), SENDERS);
-          looking.add(look);
-          elsewhere.put(blob, look);
-        } else {
-          String through = notLanded.contains(blob.digest()) ? holder : null;
-          CompletableFuture<BlobTransfer> send =
-              CompletableFuture.supplyAsync(() -> sendClaimed(claim.get(), blob, through), SENDERS);
-          // A failed send ends this push: the looks stop too, rather than wait out their patience.
-          send.whenComplete((transfer, error) -> {
-            if (error != null) {
-              failed.set(true);
-            }
-          });
-          sending.add(send);
-        }
-      }
-      // Every send and look is waited for, failed ones too: none may go on after the push has ended.
-      SideBySide.awaitAll(Stream.concat(sending.stream(), looking.stream()).toList());
-      for (CompletableFuture<BlobTransfer> send : sending) {
-        BlobTransfer transfer = send.join();
-        uploaded += transfer.mounted() ? 0 : 1;
-        mounted += transfer.mounted() ? 1 : 0;
-        bytes += transfer.bytesSent();
-      }
-      // Waited for holding no claim, and each claim is held only while its blob is sent: no deadlock.
-      // Next round, a blob that landed where it was looked for is mounted from there, else sent.
-      elsewhere.values().forEach(CompletableFuture::join);
-      ready = new ArrayList<>(elsewhere.keySet());
+    for (CompletableFuture<BlobTransfer> send : sending) {
+      BlobTransfer transfer = send.join();
+      uploaded += transfer.mounted() ? 0 : 1;
+      mounted += transfer.mounted() ? 1 : 0;
+      bytes += transfer.bytesSent();
     }
     return new Sent(uploaded, mounted, bytes);
+  }
+
+  /**
+   * Gets {@code blob} into this repository: mounted when a holder is known, else looked for in the
+   * repository of the earlier image that {@code shared} (may be null) names, else uploaded. While another
+   * thread holds the claim on it, waits until that thread is done, then claims it again at once: mounted
+   * from where it landed, or sent here if that thread's send ended without it (a thread that looks for it
+   * elsewhere holds the claim for a moment too). Waiting until this image's other blobs were done first
+   * held the base layer every other image mounts behind the 200 MB layer of the image that puts it there.
+   * Returns null when another blob of this push failed meanwhile: this one is then left alone.
+   */
+  private BlobTransfer obtain(Descriptor blob, SharedBlob shared, SharedBlobWaits waits, AtomicBoolean failed) {
+    String holder = shared == null ? null : shared.repository();
+    boolean lookedFor = false;
+    String through = null;
+    while (!failed.get()) {
+      Optional<BlobLedger.Claim> claim = ledger.tryClaim(blob.digest(), repository);
+      if (claim.isEmpty()) {
+        // Waited for holding no claim, and each claim is held only while its blob is sent: no deadlock.
+        awaitSentByAnother(blob);
+      } else if (claim.get().mountFrom().isEmpty() && holder != null && !holder.equals(repository) && !lookedFor) {
+        // Handed back before waiting: the image that puts the blob into holder may be one this process
+        // pushes, and it needs the claim to do so.
+        claim.get().close();
+        lookedFor = true;
+        through = missedInHolder(shared, blob, waits, failed) ? holder : null;
+      } else {
+        return sendClaimed(claim.get(), blob, through);
+      }
+    }
+    return null;
+  }
+
+  /** Returns once no other thread of this process holds the claim on {@code blob}. */
+  private void awaitSentByAnother(Descriptor blob) {
+    try {
+      ledger.whenSent(blob.digest()).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PushException("interrupted while another push sent " + blob.digest());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a claim ends by completing, never by failing", e);
+    }
   }
 
   /** Sends a claimed blob; {@code through}, when not null, is the holder where it did not land in time. */
@@ -186,13 +196,12 @@ final class BlobSender {
    * Looks for {@code blob} in {@code shared}'s repository (its holder) at once, then again with growing
    * pauses, until the holder's request is committed (or, when the request does not say where that is,
    * for about as long as a worker sending it at 10 MB/s takes), or another blob of this push failed; once
-   * it is there the ledger learns so. It may not land meanwhile (the holder's push failed, or is still
-   * queued when the request does not say where): then it goes into {@code notLanded}, and this push sends
-   * it through the holder. Or the holder may not be looked at (no pull rights): then this push sends it
+   * it is there the ledger learns so. True when it did not land meanwhile (the holder's push failed, or
+   * is still queued when the request does not say where): this push then sends it through the holder.
+   * False otherwise, also when the holder may not be looked at (no pull rights): then this push sends it
    * here.
    */
-  private void awaitLanding(SharedBlob shared, Descriptor blob, SharedBlobWaits waits, AtomicBoolean failed,
-      Set<Digest> notLanded) {
+  private boolean missedInHolder(SharedBlob shared, Descriptor blob, SharedBlobWaits waits, AtomicBoolean failed) {
     String holder = shared.repository();
     RequestOffset holderRequest = shared.holderRequest();
     long patience = holderRequest != null ? SHARED_BLOB_PATIENCE_MAX.toNanos()
@@ -207,31 +216,30 @@ final class BlobSender {
         if (landed(holder, blob)) {
           log.debug("{} for {}: found in {} after {} ms", blob.digest(), repository, holder,
               (System.nanoTime() - started) / 1_000_000);
-          return;
+          return false;
         }
         if (holderRequest != null && committed.isCommitted(holderRequest)) {
           // Looked at once more: the holder's push may have sent it just before its commit.
-          if (!landed(holder, blob)) {
-            notLanded.add(blob.digest());
-            log.debug("{} for {}: the push into {} ended without it after {} ms; sending it there", blob.digest(),
-                repository, holder, (System.nanoTime() - started) / 1_000_000);
+          if (landed(holder, blob)) {
+            return false;
           }
-          return;
+          log.debug("{} for {}: the push into {} ended without it after {} ms; sending it there", blob.digest(),
+              repository, holder, (System.nanoTime() - started) / 1_000_000);
+          return true;
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          notLanded.add(blob.digest());
           log.debug("{} for {}: not in {} within {} ms; sending it there", blob.digest(), repository, holder,
               patience / 1_000_000);
-          return;
+          return true;
         }
         if (!waiting) {
           waiting = true;
           waits.started();
         }
         if (pausedUntilSentHere(blob, Math.min(pause.toNanos(), left))) {
-          // A thread of this process sent it (maybe the image it waits for): mounted from there next round.
-          return;
+          // A thread of this process sent it (maybe the image it waits for): mounted from there.
+          return false;
         }
         pause = pause.multipliedBy(2).compareTo(LOOK_AGAIN_MAX) > 0 ? LOOK_AGAIN_MAX : pause.multipliedBy(2);
       }
@@ -247,6 +255,7 @@ final class BlobSender {
         waits.ended();
       }
     }
+    return false;
   }
 
   /** Whether {@code holder} has {@code blob}, whole; if so the ledger learns it. */

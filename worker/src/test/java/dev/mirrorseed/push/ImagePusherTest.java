@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -245,6 +246,55 @@ class ImagePusherTest {
     assertThat(two.blobsMounted()).isEqualTo(shared.size());
     assertThat(one.bytesUploaded() + two.bytesUploaded())
         .isEqualTo(distinct.stream().mapToLong(Descriptor::size).sum());
+  }
+
+  /**
+   * Another thread of this process holds the claim on a layer, then hands it back unsent, as one does
+   * that only looks for it in another repository. The image must send it then, not after its largest
+   * layer: in a run of two processes its holder sent the base layer every image mounts only after its
+   * own 200 MB layer, and every other image waited for that.
+   */
+  @Test
+  void aLayerAnotherThreadHandsBackUnsentIsSentAtOnceNotAfterTheImagesLargestLayer() throws Exception {
+    String hostPort = RegistryServer.shared().hostPort();
+    Path layout = BundleGenerator.generate(BundleSpec.of(2, 3_600_000).withLargestLayer(3_000_000),
+        dir.resolve("large-bundle")).layout();
+    BundlePlan large = BundlePlanner.stageAndPlan(layout, dir.resolve("large-staging"),
+        new MirrorTarget(hostPort, "pusher-" + UUID.randomUUID().toString().substring(0, 8)));
+    ImageSpec first = large.images().get(0);
+    Set<Descriptor> secondsBlobs = new HashSet<>(large.images().get(1).blobs());
+    Descriptor largest = first.blobs().stream().max(Comparator.comparingLong(Descriptor::size)).orElseThrow();
+    Descriptor handedBack = first.blobs().stream().filter(secondsBlobs::contains)
+        .max(Comparator.comparingLong(Descriptor::size)).orElseThrow();
+    BlobLedger ledger = new BlobLedger();
+    BlobLedger.Claim othersClaim = ledger.tryClaim(handedBack.digest(), "another/repository").orElseThrow();
+    boolean largestThereFirst;
+    ExecutorService threads = Executors.newSingleThreadExecutor();
+    // 1 MB/s per connection: the 3 MB layer takes 3 s, the handed-back one a tenth of that.
+    try (SlowLink slow = SlowLink.start(hostPort, Duration.ZERO, 1_000_000)) {
+      RegistryClient throughIt = new RegistryClient(RegistryEndpoint.of(slow.hostPort(), false),
+          RegistryAccess.defaults(), resilience.exchanges());
+      try {
+        Future<PushOutcome> push = threads.submit(() -> new ImagePusher(throughIt, resilience, ledger)
+            .push(new PushRequest("test-run", Instant.now(), first, large.staging().toString(), Writer.current())));
+        Thread.sleep(300);
+        othersClaim.close();
+        while (!push.isDone() && !isThere(first, handedBack)) {
+          Thread.sleep(10);
+        }
+        largestThereFirst = isThere(first, largest);
+        assertThat(push.get().pushedDigest()).isEqualTo(first.manifest().digest());
+      } finally {
+        threads.shutdown();
+        throughIt.close();
+      }
+    }
+
+    assertThat(largestThereFirst).as("the largest layer landed before the one handed back at 300 ms").isFalse();
+  }
+
+  private boolean isThere(ImageSpec image, Descriptor blob) {
+    return ImagePusher.isWhole(registry.blobSize(image.targetRepository(), blob.digest()), blob);
   }
 
   @Test
