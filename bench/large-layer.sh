@@ -20,11 +20,9 @@ if [[ ! -x /usr/bin/time ]]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time > /dev/null
 fi
 
-# The CLI as ./mirrorseed runs it (its JVM flags and class data archive).
-# shellcheck source=scripts/cli-java.sh
-source scripts/cli-java.sh
-MIRRORSEED=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main)
-echo "mirrorseed runs on $CLI_RUNTIME"
+# The CLI as ./mirrorseed runs it.
+# shellcheck source=bench/cli.sh
+source bench/cli.sh
 
 REGDIR="$WORK/registry"
 cleanup() {

@@ -32,12 +32,9 @@ else
   echo "note: GNU time (/usr/bin/time) unavailable: no peak RSS column" >&2
 fi
 
-# The CLI as ./mirrorseed runs it (its JVM flags and class data archive), minus its is-the-build-stale
-# check, which is not push time.
-# shellcheck source=scripts/cli-java.sh
-source scripts/cli-java.sh
-MIRRORSEED=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main)
-echo "mirrorseed runs on $CLI_RUNTIME"
+# The CLI as ./mirrorseed runs it, minus its is-the-build-stale check, which is not push time.
+# shellcheck source=bench/cli.sh
+source bench/cli.sh
 NS=bench
 
 cleanup() {

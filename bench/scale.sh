@@ -46,12 +46,9 @@ scripts/install-deps.sh
 scripts/build-if-stale.sh
 command -v jq > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq > /dev/null
 
-# The CLI as ./mirrorseed runs it (its JVM flags and class data archive).
-# shellcheck source=scripts/cli-java.sh
-source scripts/cli-java.sh
-CLASSPATH_CLI="$CLI_CLASSPATH"
-MIRRORSEED=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLASSPATH_CLI" dev.mirrorseed.cli.Main)
-echo "mirrorseed runs on $CLI_RUNTIME"
+# The CLI as ./mirrorseed runs it.
+# shellcheck source=bench/cli.sh
+source bench/cli.sh
 NS=scale
 
 # Everything started here is stopped by pid on exit, whatever happened.
@@ -122,7 +119,7 @@ drop_target() {
 BROKER=
 start_broker() {
   mkdir -p "$WORK/kafka"
-  "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$CLASSPATH_CLI" dev.mirrorseed.broker.BrokerMain \
+  "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$CLI_CLASSPATH" dev.mirrorseed.broker.BrokerMain \
     --dir "$WORK/kafka" > "$WORK/kafka.out" 2> "$WORK/kafka.out.err" < /dev/null &
   local pid=$!
   pids+=("$pid")

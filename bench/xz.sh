@@ -23,12 +23,9 @@ JAVA=java
 scripts/build-if-stale.sh
 [[ -x /usr/bin/time ]] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time > /dev/null
 
-# The CLI as ./mirrorseed runs it (its JVM flags and class data archive), minus its is-the-build-stale
-# check, which is not staging time.
-# shellcheck source=scripts/cli-java.sh
-source scripts/cli-java.sh
-MIRRORSEED=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main)
-echo "mirrorseed runs on $CLI_RUNTIME"
+# The CLI as ./mirrorseed runs it, minus its is-the-build-stale check, which is not staging time.
+# shellcheck source=bench/cli.sh
+source bench/cli.sh
 
 rm -rf "$WORK"
 mkdir -p "$WORK/layout/blobs/sha256"
