@@ -95,7 +95,7 @@ final class BlobSender {
     for (Descriptor blob : missing) {
       CompletableFuture<BlobTransfer> send = CompletableFuture.supplyAsync(
           () -> obtain(blob, shared.get(blob.digest()), waits, failed), SENDERS);
-      // A failed send ends this push: the others stop looking and waiting, rather than wait out their patience.
+      // A failed send ends this push: the others send nothing more, nor wait out their patience looking.
       send.whenComplete((transfer, error) -> {
         if (error != null) {
           failed.set(true);
@@ -122,9 +122,9 @@ final class BlobSender {
    * repository of the earlier image that {@code shared} (may be null) names, else uploaded. While another
    * thread holds the claim on it, waits until that thread is done, then claims it again at once: mounted
    * from where it landed, or sent here if that thread's send ended without it (a thread that looks for it
-   * elsewhere holds the claim for a moment too). Waiting until this image's other blobs were done first
-   * held the base layer every other image mounts behind the 200 MB layer of the image that puts it there.
-   * Returns null when another blob of this push failed meanwhile: this one is then left alone.
+   * elsewhere holds the claim for a moment too). Put aside until this image's other blobs were done, the
+   * base layer every image mounts once went up only after its holder's own 200 MB layer. Returns null
+   * when another blob of this push failed meanwhile: this one is then left alone.
    */
   private BlobTransfer obtain(Descriptor blob, SharedBlob shared, SharedBlobWaits waits, AtomicBoolean failed) {
     String holder = shared == null ? null : shared.repository();
