@@ -1,5 +1,6 @@
 # Sourced: how to run the CLI from this checkout, shared by the launcher, the class data archive and
-# the benchmarks. Sets JAVA, CLI_CLASSPATH and CLI_JAVA_OPTS (MIRRORSEED_JAVA_OPTS replaces the latter).
+# the benchmarks. Sets JAVA, CLI_CLASSPATH and CLI_JAVA_OPTS (MIRRORSEED_JAVA_OPTS replaces the latter),
+# and CLI_COMMAND, the three as one command line.
 ROOT=${ROOT:-"$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"}
 JAVA="java"
 if [[ -n "${JAVA_HOME:-}" ]]; then
@@ -81,6 +82,8 @@ fi
 if [[ -n "${MIRRORSEED_JAVA_OPTS:-}" ]]; then
   read -ra CLI_JAVA_OPTS <<< "$MIRRORSEED_JAVA_OPTS"
 fi
+# The CLI's command line: the launcher runs it, the benches run it without the launcher's build check.
+CLI_COMMAND=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main)
 # What the benchmarks print first, so their figures say which runtime made them.
 CLI_RUNTIME="Java ${JAVA_BUILD:-(unknown build)} ($JAVA), $( [[ -n "$CLI_ARCHIVE" && -f "$CLI_ARCHIVE" ]] &&
   echo "class archive $(basename "$CLI_ARCHIVE")" || echo "no class archive")$( [[ -z "${MIRRORSEED_JAVA_OPTS:-}" ]] ||
