@@ -78,7 +78,7 @@ public final class HashedFiles {
    * an earlier run found it to hash to {@code digest}.
    */
   boolean unchanged(Path file, Digest digest, Optional<String> now) {
-    Path key = file.toAbsolutePath().normalize();
+    Path key = key(file);
     Entry entry = earlier.get(key);
     if (entry == null || !entry.digest().equals(digest) || !now.equals(Optional.of(entry.fingerprint()))) {
       return false;
@@ -114,7 +114,12 @@ public final class HashedFiles {
 
   /** {@code file} hashed to {@code digest}; {@code before} is its fingerprint from before the hashing. */
   void hashed(Path file, Digest digest, Optional<String> before) {
-    before.ifPresent(fingerprint -> seen.put(file.toAbsolutePath().normalize(), new Entry(digest, fingerprint)));
+    before.ifPresent(fingerprint -> seen.put(key(file), new Entry(digest, fingerprint)));
+  }
+
+  /** How the record names a file: looked up and written under the same name, however the run reached it. */
+  private static Path key(Path file) {
+    return file.toAbsolutePath().normalize();
   }
 
   /** Files this run took as unchanged instead of hashing them. */
