@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # xz decoding: how fast `mirrorseed push --dry-run` stages a .tar.xz written in 8 MiB blocks, as
-# `xz -T0` writes them (mirrorseed decodes a block per core), and the same tar in one block (decoded
-# on one core), next to `xz -dc -T1` and `xz -dc -T0` of the many-block file and to staging the plain
-# tar (no decoding at all: the ceiling).
+# `xz -T0` writes them, and the same tar in one block, each decoded by XZ Utils' xz (the default where
+# it is installed: a block per core) and by the Java decoder (`--xz-decoder java`: a block per core,
+# one block on one core), next to `xz -dc -T1` and `xz -dc -T0` of the many-block file and to staging
+# the plain tar (no decoding at all: the ceiling).
 # The bundle is one image whose one layer is an uncompressed tar of this machine's files under /usr,
 # the kind of layer docker save writes: it compresses like a real one, so xz has work to do. (The
 # generated layers of bench/staging.sh are random bytes, which xz stores as they are and decodes at
@@ -86,21 +87,25 @@ row() { # kind command... -> runs it, prints and records a row; a failure stops 
   fi
   read -r seconds rss user system < "$WORK/row.time"
   mbs=$(awk -v b="$tar_bytes" -v t="$seconds" 'BEGIN { printf "%.1f", b / t / 1000000 }')
-  printf '%-40s %7.2f s %8.1f MB/s %7.2f s CPU %6d MB RSS\n' "$kind" "$seconds" "$mbs" \
+  printf '%-46s %7.2f s %8.1f MB/s %7.2f s CPU %6d MB RSS\n' "$kind" "$seconds" "$mbs" \
     "$(awk -v u="$user" -v s="$system" 'BEGIN { print u + s }')" $((rss / 1024))
   printf '%s\t%s\n' "$kind" "$mbs" >> "$results"
 }
-stage() { # kind file
+stage() { # kind file [flag...]
+  local kind=$1 file=$2
+  shift 2
   rm -rf "$WORK/ws"
-  row "$1" "${MIRRORSEED[@]}" push --dry-run --source "$2" --private-registry 127.0.0.1:5000/bench \
-    --workspace "$WORK/ws"
+  row "$kind" "${MIRRORSEED[@]}" push --dry-run --source "$file" --private-registry 127.0.0.1:5000/bench \
+    --workspace "$WORK/ws" "$@"
 }
 
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round" >&2
   stage "mirrorseed stage .tar" "$WORK/bundle.tar"
   stage "mirrorseed stage .tar.xz, 8 MiB blocks" "$WORK/blocks.tar.xz"
+  stage "mirrorseed stage .tar.xz, 8 MiB blocks, java" "$WORK/blocks.tar.xz" --xz-decoder java
   stage "mirrorseed stage .tar.xz, one block" "$WORK/one-block.tar.xz"
+  stage "mirrorseed stage .tar.xz, one block, java" "$WORK/one-block.tar.xz" --xz-decoder java
   row "xz -dc -T1 .tar.xz, 8 MiB blocks" xz -dc -T1 "$WORK/blocks.tar.xz"
   row "xz -dc -T0 .tar.xz, 8 MiB blocks" xz -dc -T0 "$WORK/blocks.tar.xz"
 done
@@ -109,6 +114,6 @@ echo "medians over $ROUNDS rounds (MB/s of the $tar_bytes-byte tar, $(nproc) cor
 cut -f1 "$results" | awk '!seen[$0]++' | while IFS= read -r kind; do
   median=$(awk -F'\t' -v k="$kind" '$1 == k { print $2 }' "$results" | sort -n \
     | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-  printf '%-40s %8.1f MB/s\n' "$kind" "$median"
+  printf '%-46s %8.1f MB/s\n' "$kind" "$median"
 done
 rm -rf "$WORK/ws"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what mirrorseed needs beyond Java and Maven, from Debian packages:
 #   scripts/install-deps.sh              the demo's needs: a real registry (Debian's docker-registry,
-#                                        CNCF distribution 2.8), skopeo as an independent client, curl
+#                                        CNCF distribution 2.8), skopeo as an independent client, curl,
+#                                        and xz, which decodes .tar.xz bundles faster than the JVM can
 #   scripts/install-deps.sh --for-tests  also what the tests start or call: htpasswd for registry auth,
 #                                        openssl for the tests' certificate authority, tinyproxy as a
 #                                        real HTTPS_PROXY, containerd (with ctr) as the client nodes pull
@@ -22,6 +23,7 @@ declare -A PACKAGE_OF=(
   [docker-registry]=docker-registry
   [skopeo]=skopeo
   [curl]=curl
+  [xz]=xz-utils
 )
 if $FOR_TESTS; then
   PACKAGE_OF+=(

@@ -1,5 +1,6 @@
 package dev.mirrorseed.cli;
 
+import dev.mirrorseed.bundle.XzDecoder;
 import dev.mirrorseed.plan.PlanOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,14 @@ final class BundleOptions {
   /** How layers of an old docker-save archive, which carry no registry manifest, are pushed. */
   enum LayerCompression { none, gzip }
 
+  @Option(names = "--xz-decoder", paramLabel = "auto|java", defaultValue = "auto",
+      description = "Who decodes an xz bundle: auto (the default) runs XZ Utils' xz when it is on PATH (faster, and"
+          + " a file of many blocks on every core), else the built-in Java decoder; java always the latter.")
+  XzDecoding xzDecoder;
+
+  /** {@link XzDecoder}'s choices as the flag spells them. */
+  enum XzDecoding { auto, java }
+
   /** The source, once it is known to exist. */
   Path existingSource() {
     if (source == null) {
@@ -47,7 +56,8 @@ final class BundleOptions {
   }
 
   PlanOptions planOptions() {
-    return new PlanOptions(maxBlobSize == null ? Long.MAX_VALUE : maxBlobSize, compress == LayerCompression.gzip);
+    return new PlanOptions(maxBlobSize == null ? Long.MAX_VALUE : maxBlobSize, compress == LayerCompression.gzip)
+        .decodingXzWith(xzDecoder == XzDecoding.java ? XzDecoder.JAVA : XzDecoder.AUTO);
   }
 
   /** For a command with a workspace: it remembers which blobs of a layout directory hashed right, for the next run. */

@@ -116,6 +116,13 @@ class BundleFormatsEndToEndTest {
   }
 
   @Test
+  void theJavaXzDecoderPushesWhatXzUtilsPushes(@TempDir Path work) {
+    Path nested = BundleFormats.nested(bundle, work.resolve("bmpackages.tar.xz"), Compression.XZ, Compression.XZ);
+
+    assertPushedWithBundleDigests(nested, work, "javaxz", "--xz-decoder", "java");
+  }
+
+  @Test
   void nestedLayoutDirectories(@TempDir Path work) {
     Path nested = BundleFormats.nestedDirectories(bundle, work.resolve("dirs.tar.zst"), Compression.ZSTD);
 
@@ -165,10 +172,10 @@ class BundleFormatsEndToEndTest {
     }
   }
 
-  private static void assertPushedWithBundleDigests(Path bundleFile, Path work, String label) {
+  private static void assertPushedWithBundleDigests(Path bundleFile, Path work, String label, String... flags) {
     Mirror mirror = Mirror.fresh(label);
 
-    CliRun run = mirror.push(bundleFile, work.resolve("ws"));
+    CliRun run = mirror.push(bundleFile, work.resolve("ws"), flags);
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     int n = bundle.images().size();

@@ -152,7 +152,7 @@ final class ArchiveReader {
    */
   private void nested(EntryName name, BundleFormat content, InputStream raw) {
     Archive inner = archive.nested(name.path());
-    try (InputStream decompressed = new BufferedInputStream(content.open(raw), DECOMPRESSED_BUFFER_BYTES)) {
+    try (InputStream decompressed = new BufferedInputStream(content.open(raw, intake.xzDecoder()), DECOMPRESSED_BUFFER_BYTES)) {
       if (!holdsTar(decompressed)) {
         return; // a compressed file of something else: no images in it
       }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import org.tukaani.xz.XZInputStream;
 
 /**
  * What a bundle file or archive entry is, told by its first bytes: a name says nothing reliable about
@@ -82,13 +81,14 @@ enum BundleFormat {
   }
 
   /**
-   * The content of {@code in}, decompressed; closing the result releases the decompressor (zstd's is
-   * native memory) and closes {@code in}. Concatenated gzip members (pigz) and xz streams are read on.
+   * The content of {@code in}, decompressed (xz by {@code xz}); closing the result releases the
+   * decompressor (zstd's is native memory, xz's may be a process) and closes {@code in}. Concatenated
+   * gzip members (pigz) and xz streams are read on.
    */
-  InputStream open(InputStream in) throws IOException {
+  InputStream open(InputStream in, XzDecoder xz) throws IOException {
     return switch (this) {
       case GZIP -> new GzipCompressorInputStream(in, true);
-      case XZ -> new XZInputStream(in);
+      case XZ -> xz.open(in);
       case ZSTD -> new ZstdInputStreamNoFinalizer(in);
       case TAR -> in;
       case DIRECTORY, UNKNOWN -> throw new IllegalStateException("a " + description + " is no stream to decompress");

@@ -16,7 +16,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * {@link BundleVisitor} hears what is found. An OCI layout directory is used in place; an archive
  * (tar, gzip, xz or zstd, told by its content) is decompressed as it streams, its raw bytes hashed on
  * the way for the bundle digest, both on a thread of their own a few megabytes ahead of the staging.
- * An xz file of many blocks ({@code xz -T0} writes them) is decoded a block per core.
+ * xz is decoded by XZ Utils' {@code xz} where it is installed; else in Java, a file of many blocks
+ * ({@code xz -T0} writes them) a block per core.
  */
 public final class BundleSource {
   private static final int BUFFER_BYTES = 1 << 20;
@@ -67,8 +68,8 @@ public final class BundleSource {
    * @return {@code sha256:<hex>} of the archive file as read, or of index.json for a directory
    * @throws BundleException when the bundle cannot be read on: the visitor has heard all before that
    */
-  public String read(long maxBlobBytes, boolean gzipDockerLayers, BundleVisitor visitor) {
-    Intake intake = new Intake(store, visitor, maxBlobBytes, gzipDockerLayers);
+  public String read(long maxBlobBytes, boolean gzipDockerLayers, XzDecoder xzDecoder, BundleVisitor visitor) {
+    Intake intake = new Intake(store, visitor, maxBlobBytes, gzipDockerLayers, xzDecoder);
     return format == BundleFormat.DIRECTORY ? LayoutDirectory.read(source, intake) : readArchive(intake);
   }
 
@@ -76,7 +77,7 @@ public final class BundleSource {
     Archive bundle = Archive.bundle(source);
     try (InputStream file = Files.newInputStream(source);
         HashingInputStream raw = new HashingInputStream(file, Digest.newHasher());
-        InputStream content = decompressed(new BufferedInputStream(raw, BUFFER_BYTES))) {
+        InputStream content = decompressed(new BufferedInputStream(raw, BUFFER_BYTES), intake.xzDecoder())) {
       if (!ArchiveReader.holdsTar(content)) {
         throw new BundleException(source + " is a " + format + ", but what it holds is not a tar archive:"
             + " pass an archive of image layouts or docker-save archives");
@@ -92,9 +93,10 @@ public final class BundleSource {
   }
 
   /** Decompressed (or, for a tar, read and hashed) on threads ahead of the one staging the blobs. */
-  private InputStream decompressed(InputStream raw) throws IOException {
-    Optional<InputStream> blocks = format == BundleFormat.XZ ? ParallelXzInputStream.open(source, raw) : Optional.empty();
-    InputStream content = blocks.isPresent() ? blocks.get() : new ReadAheadInputStream(format.open(raw));
+  private InputStream decompressed(InputStream raw, XzDecoder xzDecoder) throws IOException {
+    Optional<InputStream> blocks = format == BundleFormat.XZ && xzDecoder.program().isEmpty()
+        ? ParallelXzInputStream.open(source, raw) : Optional.empty();
+    InputStream content = blocks.isPresent() ? blocks.get() : new ReadAheadInputStream(format.open(raw, xzDecoder));
     return new BufferedInputStream(content, DECOMPRESSED_BUFFER_BYTES);
   }
 }

@@ -26,13 +26,15 @@ final class Intake {
   private final BundleVisitor visitor;
   private final long maxBlobBytes;
   private final boolean gzipDockerLayers;
+  private final XzDecoder xzDecoder;
   private final Map<Digest, Descriptor> gzipped = new HashMap<>();
 
-  Intake(StagingStore store, BundleVisitor visitor, long maxBlobBytes, boolean gzipDockerLayers) {
+  Intake(StagingStore store, BundleVisitor visitor, long maxBlobBytes, boolean gzipDockerLayers, XzDecoder xzDecoder) {
     this.store = store;
     this.visitor = visitor;
     this.maxBlobBytes = maxBlobBytes;
     this.gzipDockerLayers = gzipDockerLayers;
+    this.xzDecoder = xzDecoder;
   }
 
   BundleVisitor visitor() {
@@ -41,6 +43,10 @@ final class Intake {
 
   boolean gzipDockerLayers() {
     return gzipDockerLayers;
+  }
+
+  XzDecoder xzDecoder() {
+    return xzDecoder;
   }
 
   /** A layout blob, named by its digest: staged when its content matches the name, else refused (null). */

@@ -36,7 +36,7 @@ public final class BundlePlanner {
     StreamingPlanner planner = new StreamingPlanner(bundle.store(), target, listener);
     String bundleDigest;
     try {
-      bundleDigest = bundle.read(options.maxBlobBytes(), options.gzipDockerLayers(), planner);
+      bundleDigest = bundle.read(options.maxBlobBytes(), options.gzipDockerLayers(), options.xzDecoder(), planner);
     } finally {
       // What was hashed before a damaged part stopped the reading need not be hashed again either.
       hashed.save();

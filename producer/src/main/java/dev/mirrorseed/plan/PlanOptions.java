@@ -1,6 +1,8 @@
 package dev.mirrorseed.plan;
 
+import dev.mirrorseed.bundle.XzDecoder;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -12,16 +14,19 @@ import java.util.Optional;
  *     gzip-compressed (deterministically) instead of as they are
  * @param hashRecord where to remember which blob files of a layout directory hashed right, so that
  *     the next read need not hash them again while they are unchanged; empty to hash every time
+ * @param xzDecoder who decodes xz
  */
-public record PlanOptions(long maxBlobBytes, boolean gzipDockerLayers, Optional<Path> hashRecord) {
+public record PlanOptions(long maxBlobBytes, boolean gzipDockerLayers, Optional<Path> hashRecord, XzDecoder xzDecoder) {
   public PlanOptions {
     if (maxBlobBytes < 0) {
       throw new IllegalArgumentException("--max-blob-size must not be negative, got " + maxBlobBytes);
     }
+    Objects.requireNonNull(hashRecord, "hashRecord");
+    Objects.requireNonNull(xzDecoder, "xzDecoder");
   }
 
   public PlanOptions(long maxBlobBytes, boolean gzipDockerLayers) {
-    this(maxBlobBytes, gzipDockerLayers, Optional.empty());
+    this(maxBlobBytes, gzipDockerLayers, Optional.empty(), XzDecoder.AUTO);
   }
 
   public static PlanOptions defaults() {
@@ -29,6 +34,10 @@ public record PlanOptions(long maxBlobBytes, boolean gzipDockerLayers, Optional<
   }
 
   public PlanOptions rememberingHashesIn(Path record) {
-    return new PlanOptions(maxBlobBytes, gzipDockerLayers, Optional.of(record));
+    return new PlanOptions(maxBlobBytes, gzipDockerLayers, Optional.of(record), xzDecoder);
+  }
+
+  public PlanOptions decodingXzWith(XzDecoder decoder) {
+    return new PlanOptions(maxBlobBytes, gzipDockerLayers, hashRecord, decoder);
   }
 }

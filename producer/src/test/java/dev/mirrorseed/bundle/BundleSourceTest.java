@@ -59,7 +59,7 @@ class BundleSourceTest {
     Path archive = BundleFormats.archive(bundle.layout(), temp.resolve("b.tar" + compression.extension()), compression);
     Recorder recorder = new Recorder();
 
-    String digest = BundleSource.open(archive, temp.resolve("staging")).read(Long.MAX_VALUE, false, recorder);
+    String digest = BundleSource.open(archive, temp.resolve("staging")).read(Long.MAX_VALUE, false, XzDecoder.AUTO, recorder);
 
     assertThat(digest).isEqualTo(Sha256.of(archive));
     assertThat(blobNames(temp.resolve("staging"))).isEqualTo(blobNames(bundle.layout())).hasSize(bundle.uniqueBlobs());
@@ -72,7 +72,7 @@ class BundleSourceTest {
     assertThat(XzBlocks.read(archive).count()).isGreaterThan(10);
     Recorder recorder = new Recorder();
 
-    String digest = BundleSource.open(archive, temp.resolve("staging")).read(Long.MAX_VALUE, false, recorder);
+    String digest = BundleSource.open(archive, temp.resolve("staging")).read(Long.MAX_VALUE, false, XzDecoder.AUTO, recorder);
 
     assertThat(digest).isEqualTo(Sha256.of(archive));
     assertThat(blobNames(temp.resolve("staging"))).isEqualTo(blobNames(bundle.layout())).hasSize(bundle.uniqueBlobs());
@@ -82,12 +82,12 @@ class BundleSourceTest {
   @Test
   void blobsAlreadyStagedAreNotWrittenAgainButStillCountTowardsTheDigest() throws IOException {
     Path staging = temp.resolve("staging");
-    BundleSource.open(bundleTar, staging).read(Long.MAX_VALUE, false, new Recorder());
+    BundleSource.open(bundleTar, staging).read(Long.MAX_VALUE, false, XzDecoder.AUTO, new Recorder());
     Path someBlob = staging.resolve("blobs/sha256").resolve(blobNames(staging).get(0));
     FileTime written = FileTime.fromMillis(0);
     Files.setLastModifiedTime(someBlob, written);
 
-    String again = BundleSource.open(bundleTar, staging).read(Long.MAX_VALUE, false, new Recorder());
+    String again = BundleSource.open(bundleTar, staging).read(Long.MAX_VALUE, false, XzDecoder.AUTO, new Recorder());
 
     assertThat(Files.getLastModifiedTime(someBlob)).isEqualTo(written);
     assertThat(again).isEqualTo(Sha256.of(bundleTar));
@@ -101,7 +101,7 @@ class BundleSourceTest {
     }
     Recorder recorder = new Recorder();
 
-    BundleSource.open(tar, temp.resolve("staging")).read(Long.MAX_VALUE, false, recorder);
+    BundleSource.open(tar, temp.resolve("staging")).read(Long.MAX_VALUE, false, XzDecoder.AUTO, recorder);
 
     assertThat(recorder.events).contains("listed release/bundle:3");
     assertThat(blobNames(temp.resolve("staging"))).hasSize(bundle.uniqueBlobs());
@@ -118,7 +118,7 @@ class BundleSourceTest {
     }
     Recorder recorder = new Recorder();
 
-    BundleSource.open(tar, temp.resolve("staging")).read(Long.MAX_VALUE, false, recorder);
+    BundleSource.open(tar, temp.resolve("staging")).read(Long.MAX_VALUE, false, XzDecoder.AUTO, recorder);
 
     assertThat(blobNames(temp.resolve("staging"))).hasSize(bundle.uniqueBlobs());
     assertThat(recorder.events).noneMatch(event -> event.startsWith("refused") || event.startsWith("broken"))
@@ -201,7 +201,7 @@ class BundleSourceTest {
     }
     Recorder recorder = new Recorder();
 
-    BundleSource.open(tar, temp.resolve("staging")).read(Long.MAX_VALUE, false, recorder);
+    BundleSource.open(tar, temp.resolve("staging")).read(Long.MAX_VALUE, false, XzDecoder.AUTO, recorder);
 
     assertThat(recorder.refusals).singleElement().asString()
         .contains("tar entry '" + name + "' in " + tar)
@@ -226,7 +226,7 @@ class BundleSourceTest {
   }
 
   private String read(Path source) {
-    return BundleSource.open(source, temp.resolve("staging")).read(Long.MAX_VALUE, false, new Recorder());
+    return BundleSource.open(source, temp.resolve("staging")).read(Long.MAX_VALUE, false, XzDecoder.AUTO, new Recorder());
   }
 
   private static PlanListener collect(List<ImageSpec> images) {

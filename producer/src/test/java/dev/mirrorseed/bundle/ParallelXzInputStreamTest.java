@@ -2,7 +2,6 @@ package dev.mirrorseed.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mirrorseed.fixtures.BundleDamage;
 import dev.mirrorseed.fixtures.BundleFormats;
@@ -63,7 +62,7 @@ class ParallelXzInputStreamTest {
 
   @Test
   void whatTheXzToolWritesWithThreadsDecodesToTheSameBytes() throws IOException, InterruptedException {
-    assumeTrue(onPath("xz"), "no xz tool on PATH");
+    assertThat(onPath("xz")).as("xz on PATH (scripts/install-deps.sh --for-tests)").isTrue();
     Path xz = temp.resolve("tool.xz");
     Process tool = new ProcessBuilder("xz", "-0", "-T2", "--block-size=1MiB", "-c", content.toString())
         .redirectOutput(xz.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();

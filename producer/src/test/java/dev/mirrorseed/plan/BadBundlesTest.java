@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorseed.bundle.BundleException;
 import dev.mirrorseed.bundle.TarBuilder;
+import dev.mirrorseed.bundle.XzDecoder;
 import dev.mirrorseed.fixtures.BundleDamage;
 import dev.mirrorseed.fixtures.BundleFormats;
 import dev.mirrorseed.fixtures.BundleGenerator;
@@ -32,7 +33,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Broken bundles. What makes the rest unreadable ends the read with one line naming the file and
@@ -83,15 +86,16 @@ class BadBundlesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(XzDamage.class)
-  void aDamagedXzBundleOfManyBlocksEndsTheReadAfterTheImagesThatWereWhole(XzDamage damage) throws IOException {
-    // Blocks as xz -T0 writes them, only smaller: the bundle is decoded a block per core.
+  @MethodSource("xzDamages")
+  void aDamagedXzBundleEndsTheReadAfterTheImagesThatWereWhole(XzDamage damage, long blockBytes, XzDecoder decoder)
+      throws IOException {
     Path tar = BundleFormats.nested(bundle, work.resolve("b.tar"), Compression.NONE, Compression.NONE);
-    Path nested = BundleFormats.compressXz(tar, work.resolve("b.tar.xz"), 256 << 10);
+    Path nested = BundleFormats.compressXz(tar, work.resolve("b.tar.xz"), blockBytes);
     damage.apply(nested);
     RecordingListener listener = new RecordingListener();
 
-    assertThatThrownBy(() -> BundleFormatsTest.stream(nested, staging, PlanOptions.defaults(), listener))
+    assertThatThrownBy(() -> BundleFormatsTest.stream(nested, staging, PlanOptions.defaults().decodingXzWith(decoder),
+        listener))
         .isInstanceOf(BundleException.class)
         .hasMessageStartingWith(nested + " is not a readable xz stream ")
         .hasMessageContaining("entry 'images/")
@@ -99,6 +103,15 @@ class BadBundlesTest {
     assertThat(listener.readyRefs()).contains(bundle.images().get(0).reference());
     assertThat(listener.broken).isEmpty();
     assertNoTempFiles();
+  }
+
+  /**
+   * Each damage, to a file of small blocks as xz -T0 writes them (the Java decoder then decodes a block
+   * per core) and to one of a single block, decoded by XZ Utils' xz and by the Java decoder.
+   */
+  static Stream<Arguments> xzDamages() {
+    return Stream.of(XzDamage.values()).flatMap(damage -> Stream.of(256L << 10, Long.MAX_VALUE)
+        .flatMap(blockBytes -> Stream.of(XzDecoder.values()).map(decoder -> Arguments.of(damage, blockBytes, decoder))));
   }
 
   /** A cut-short file has no index to find its blocks by; a flipped byte spoils one block's check. */
@@ -113,6 +126,25 @@ class BadBundlesTest {
         BundleDamage.flipByte(xz, Files.size(xz) * 3 / 4);
       }
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(XzDecoder.class)
+  void aTruncatedBundleAroundNestedXzArchivesEndsTheReadInsteadOfBreakingTheArchiveItWasIn(XzDecoder decoder)
+      throws IOException {
+    Path nested = BundleFormats.nested(bundle, work.resolve("b.tar"), Compression.NONE, Compression.XZ);
+    BundleDamage.truncate(nested, Files.size(nested) * 3 / 4);
+    RecordingListener listener = new RecordingListener();
+
+    assertThatThrownBy(() -> BundleFormatsTest.stream(nested, staging, PlanOptions.defaults().decodingXzWith(decoder),
+        listener))
+        .isInstanceOf(BundleException.class)
+        .hasMessageStartingWith(nested + " is not a readable tar archive ")
+        .hasMessageContaining("entry 'images/")
+        .hasMessageContaining("truncated or damaged");
+    assertThat(listener.readyRefs()).contains(bundle.images().get(0).reference());
+    assertThat(listener.broken).isEmpty();
+    assertNoTempFiles();
   }
 
   @ParameterizedTest

@@ -3,6 +3,7 @@ package dev.mirrorseed.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mirrorseed.bundle.XzDecoder;
 import dev.mirrorseed.events.ImageSpec;
 import dev.mirrorseed.fixtures.Sha256;
 import dev.mirrorseed.fixtures.BundleFormats;
@@ -83,6 +84,20 @@ class BundleFormatsTest {
     try (Stream<Path> staged = Files.list(work.resolve("staging/blobs/sha256"))) {
       assertThat(staged).hasSize(bundle.uniqueBlobs()); // layers the images share are stored once
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(XzDecoder.class)
+  void xzArchivesNestedInAnXzBundleReadTheSameWhicheverDecoderDecodesThem(XzDecoder decoder, @TempDir Path work)
+      throws IOException {
+    Path nested = BundleFormats.nested(bundle, work.resolve("bmpackages.tar.xz"), Compression.XZ, Compression.XZ);
+    RecordingListener listener = new RecordingListener();
+
+    BundleSummary summary = stream(nested, work.resolve("staging"), PlanOptions.defaults().decodingXzWith(decoder),
+        listener);
+
+    assertEveryImageWithTheBundlesDigest(listener);
+    assertThat(summary.bundleDigest()).isEqualTo(Sha256.of(nested));
   }
 
   @ParameterizedTest
