@@ -1,5 +1,6 @@
 package dev.mirrorseed.bundle;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -65,7 +66,7 @@ final class SystemXzInputStream extends InputStream {
 
   private static final class OnPath {
     static final Optional<Path> XZ = Arrays.stream(Objects.requireNonNullElse(System.getenv("PATH"), "")
-            .split(java.io.File.pathSeparator))
+            .split(File.pathSeparator))
         .filter(dir -> !dir.isEmpty())
         .map(dir -> Path.of(dir, "xz"))
         .filter(file -> Files.isRegularFile(file) && Files.isExecutable(file))
