@@ -32,8 +32,8 @@ final class BundleOptions {
   enum LayerCompression { none, gzip }
 
   @Option(names = "--xz-decoder", paramLabel = "auto|java", defaultValue = "auto",
-      description = "Who decodes an xz bundle: auto (the default) runs XZ Utils' xz when it is on PATH (faster, and"
-          + " a file of many blocks on every core), else the built-in Java decoder; java always the latter.")
+      description = "Who decodes an xz bundle: auto (the default) runs XZ Utils' xz when it is on PATH and the"
+          + " bundle compresses enough for it to be faster, else the built-in Java decoder; java always the latter.")
   XzDecoding xzDecoder;
 
   /** {@link XzDecoder}'s choices as the flag spells them. */

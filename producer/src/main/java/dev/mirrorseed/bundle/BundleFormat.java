@@ -88,7 +88,7 @@ enum BundleFormat {
   InputStream open(InputStream in, XzDecoder xz) throws IOException {
     return switch (this) {
       case GZIP -> new GzipCompressorInputStream(in, true);
-      case XZ -> xz.open(in);
+      case XZ -> xz.openStream(in);
       case ZSTD -> new ZstdInputStreamNoFinalizer(in);
       case TAR -> in;
       case DIRECTORY, UNKNOWN -> throw new IllegalStateException("a " + description + " is no stream to decompress");

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
@@ -16,8 +15,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * {@link BundleVisitor} hears what is found. An OCI layout directory is used in place; an archive
  * (tar, gzip, xz or zstd, told by its content) is decompressed as it streams, its raw bytes hashed on
  * the way for the bundle digest, both on a thread of their own a few megabytes ahead of the staging.
- * xz is decoded by XZ Utils' {@code xz} where it is installed; else in Java, a file of many blocks
- * ({@code xz -T0} writes them) a block per core.
+ * xz is decoded by XZ Utils' {@code xz} where it is installed and the file compresses; else in Java,
+ * a file of many blocks ({@code xz -T0} writes them) a block per core.
  */
 public final class BundleSource {
   private static final int BUFFER_BYTES = 1 << 20;
@@ -94,9 +93,10 @@ public final class BundleSource {
 
   /** Decompressed (or, for a tar, read and hashed) on threads ahead of the one staging the blobs. */
   private InputStream decompressed(InputStream raw, XzDecoder xzDecoder) throws IOException {
-    Optional<InputStream> blocks = format == BundleFormat.XZ && xzDecoder.program().isEmpty()
-        ? ParallelXzInputStream.open(source, raw) : Optional.empty();
-    InputStream content = blocks.isPresent() ? blocks.get() : new ReadAheadInputStream(format.open(raw, xzDecoder));
+    InputStream content = format == BundleFormat.XZ ? xzDecoder.openFile(source, raw) : format.open(raw, xzDecoder);
+    if (!(content instanceof ParallelXzInputStream)) {
+      content = new ReadAheadInputStream(content); // the parallel decoder runs ahead on threads of its own
+    }
     return new BufferedInputStream(content, DECOMPRESSED_BUFFER_BYTES);
   }
 }

@@ -73,7 +73,16 @@ final class ParallelXzInputStream extends InputStream {
 
   /** As {@link #open(Path, InputStream, int)} with a decoder per core, at most {@value #MAX_DECODERS}. */
   static Optional<InputStream> open(Path file, InputStream raw) {
-    return open(file, raw, Math.min(Runtime.getRuntime().availableProcessors(), MAX_DECODERS));
+    return open(file, raw, decodersPerCore());
+  }
+
+  /** Whether {@link #open(Path, InputStream)} decodes a file of {@code blocks} on more than one thread. */
+  static boolean decodesInParallel(XzBlocks blocks) {
+    return blocksInFlight(blocks, decodersPerCore()) > 0;
+  }
+
+  private static int decodersPerCore() {
+    return Math.min(Runtime.getRuntime().availableProcessors(), MAX_DECODERS);
   }
 
   /**

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The content of an xz stream as XZ Utils' {@code xz} decodes it, in a process of its own: liblzma
  * decodes about 1.6x as fast per core as the Java decoder, and a stream of many blocks on every core
- * (bench/xz.sh). The compressed bytes reach {@code xz} through its stdin from a thread here that reads
+ * (bench/xz.sh), but the pipes to and from it cost more than the Java decoder takes to copy out data
+ * that xz could only store ({@link XzDecoder} chooses). The compressed bytes reach {@code xz} through its stdin from a thread here that reads
  * the given stream to its end, so whatever hashes that stream still sees each byte once, and a nested
  * archive is decoded as it streams, never from disk.
  *
@@ -47,13 +48,14 @@ final class SystemXzInputStream extends InputStream {
   }
 
   /**
-   * {@code compressed} decoded by {@code xz}; closing the result stops the process and closes
+   * {@code compressed} decoded by {@code xz} on up to {@code threads} threads (0: one per core, which
+   * only a stream of many blocks can use); closing the result stops the process and closes
    * {@code compressed}.
    *
    * @throws IOException when {@code xz} cannot be started
    */
-  static InputStream decode(Path xz, InputStream compressed) throws IOException {
-    ProcessBuilder command = new ProcessBuilder(xz.toString(), "--decompress", "--stdout", "--threads=0");
+  static InputStream decode(Path xz, InputStream compressed, int threads) throws IOException {
+    ProcessBuilder command = new ProcessBuilder(xz.toString(), "--decompress", "--stdout", "--threads=" + threads);
     // xz's messages end up in ours: the same words whatever the user's locale.
     command.environment().put("LC_ALL", "C");
     return new SystemXzInputStream(command.start(), compressed);

@@ -65,6 +65,13 @@ record XzBlocks(List<Block> blocks) {
     return blocks.stream().mapToLong(Block::compressedBytes).max().orElse(0);
   }
 
+  /** Compressed bytes per decoded byte over the whole file: near 1 for data xz could only store. */
+  double compressedShare() {
+    long bytes = blocks.stream().mapToLong(Block::bytes).sum();
+    long compressed = blocks.stream().mapToLong(Block::compressedBytes).sum();
+    return bytes == 0 ? 1 : (double) compressed / bytes;
+  }
+
   /** Whether each block has content and starts after the one before: what an index of a sound file says. */
   boolean isOrdered() {
     for (int i = 0; i < blocks.size(); i++) {

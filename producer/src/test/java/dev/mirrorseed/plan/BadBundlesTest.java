@@ -36,6 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Broken bundles. What makes the rest unreadable ends the read with one line naming the file and
@@ -126,6 +127,28 @@ class BadBundlesTest {
         BundleDamage.flipByte(xz, Files.size(xz) * 3 / 4);
       }
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {256 << 10, Long.MAX_VALUE})
+  void aCorruptXzBundleThatXzDecodesEndsTheReadAfterTheImagesThatWereWhole(long blockBytes) throws IOException {
+    Path tar = BundleFormats.nested(bundle, work.resolve("b.tar"), Compression.NONE, Compression.NONE);
+    // The generated layers are random; 16 MiB of zeros after them make a file that compresses, which
+    // XZ Utils' xz decodes (XzDecoder), and the damage at 3/4 of it still lands among the images.
+    Path compresses = BundleFormats.compressXz(appended(tar, work.resolve("notes.tar"), "NOTES", new byte[16 << 20]),
+        work.resolve("b.tar.xz"), blockBytes);
+    XzDamage.BYTE_FLIPPED.apply(compresses);
+    RecordingListener listener = new RecordingListener();
+
+    assertThatThrownBy(() -> BundleFormatsTest.stream(compresses, staging, PlanOptions.defaults(), listener))
+        .isInstanceOf(BundleException.class)
+        .hasMessageStartingWith(compresses + " is not a readable xz stream ")
+        .hasMessageContaining("(Compressed data is corrupt)")
+        .hasMessageContaining("entry 'images/")
+        .hasMessageContaining("truncated or damaged");
+    assertThat(listener.readyRefs()).contains(bundle.images().get(0).reference());
+    assertThat(listener.broken).isEmpty();
+    assertNoTempFiles();
   }
 
   @ParameterizedTest
@@ -373,6 +396,20 @@ class BadBundlesTest {
           builder.file(entry.getName(), content);
         }
       }
+    }
+    return out;
+  }
+
+  /** {@code tar} copied to {@code out} with one more file at its end. */
+  private static Path appended(Path tar, Path out, String name, byte[] content) throws IOException {
+    try (var in = new TarArchiveInputStream(Files.newInputStream(tar));
+        var builder = new TarBuilder(out)) {
+      for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+        if (!entry.isDirectory()) {
+          builder.file(entry.getName(), in.readAllBytes());
+        }
+      }
+      builder.file(name, content);
     }
     return out;
   }
