@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * decoded bytes end, with xz's own words ("Compressed data is corrupt", "Unexpected end of input").
  */
 final class SystemXzInputStream extends InputStream {
-  /** The first lines of a failure are all xz says; more would be noise that fills a pipe nobody reads yet. */
+  /** As much of xz's output as is read for its words: a line or two. */
   private static final int MAX_MESSAGE_BYTES = 4096;
   private static final long EXIT_WAIT_SECONDS = 10;
 
@@ -61,18 +61,45 @@ final class SystemXzInputStream extends InputStream {
     return new SystemXzInputStream(command.start(), compressed);
   }
 
-  /** The {@code xz} on PATH, if there is one this process may run. */
+  /** The {@code xz} on PATH, if it is XZ Utils' own: looked for once, when the first xz stream is read. */
   static Optional<Path> onPath() {
     return OnPath.XZ;
   }
 
   private static final class OnPath {
-    static final Optional<Path> XZ = Arrays.stream(Objects.requireNonNullElse(System.getenv("PATH"), "")
-            .split(File.pathSeparator))
+    static final Optional<Path> XZ = find(Objects.requireNonNullElse(System.getenv("PATH"), ""));
+  }
+
+  /**
+   * The first {@code xz} in {@code path} (a PATH value) this process may run, if it is XZ Utils': an
+   * {@code xz} of BusyBox, as on Alpine, takes none of the options used here, and would fail every
+   * bundle as damaged.
+   */
+  static Optional<Path> find(String path) {
+    return Arrays.stream(path.split(File.pathSeparator))
         .filter(dir -> !dir.isEmpty())
         .map(dir -> Path.of(dir, "xz"))
         .filter(file -> Files.isRegularFile(file) && Files.isExecutable(file))
-        .findFirst();
+        .findFirst()
+        .filter(SystemXzInputStream::isXzUtils);
+  }
+
+  private static boolean isXzUtils(Path xz) {
+    try {
+      Process version = new ProcessBuilder(xz.toString(), "--version").redirectErrorStream(true).start();
+      version.getOutputStream().close();
+      String said = new String(version.getInputStream().readNBytes(MAX_MESSAGE_BYTES), StandardCharsets.UTF_8);
+      if (!version.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        version.destroyForcibly();
+        return false;
+      }
+      return version.exitValue() == 0 && said.startsWith("xz (XZ Utils) ");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private void feed() {

@@ -44,23 +44,29 @@ public enum XzDecoder {
    */
   InputStream openFile(Path file, InputStream raw) throws IOException {
     Optional<Path> xz = program();
-    if (xz.isPresent()) {
-      XzBlocks blocks = null;
-      try {
-        blocks = XzBlocks.read(file);
-      } catch (IOException e) {
-        // No index: the file is damaged, and the sequential Java read below reports where.
-      }
-      if (blocks != null && blocks.compressedShare() <= (ParallelXzInputStream.decodesInParallel(blocks)
-          ? MAX_SHARE_FOR_XZ_OVER_JAVA_PER_CORE : MAX_SHARE_FOR_XZ_OVER_ONE_JAVA_THREAD)) {
-        Optional<InputStream> decoded = run(xz.get(), raw, blocks.count() > 1 ? 0 : 1);
-        if (decoded.isPresent()) {
-          return decoded.get();
-        }
+    Optional<XzBlocks> blocks = xz.isPresent() ? indexOf(file) : Optional.empty();
+    if (blocks.isPresent() && compressesEnoughForXz(blocks.get())) {
+      Optional<InputStream> decoded = run(xz.get(), raw, blocks.get().count() > 1 ? 0 : 1);
+      if (decoded.isPresent()) {
+        return decoded.get();
       }
     }
     Optional<InputStream> parallel = ParallelXzInputStream.open(file, raw);
     return parallel.isPresent() ? parallel.get() : new XZInputStream(raw);
+  }
+
+  /** Whether {@code xz} decodes a file of {@code blocks} faster than the Java decoder would. */
+  private static boolean compressesEnoughForXz(XzBlocks blocks) {
+    return blocks.compressedShare() <= (ParallelXzInputStream.decodesInParallel(blocks)
+        ? MAX_SHARE_FOR_XZ_OVER_JAVA_PER_CORE : MAX_SHARE_FOR_XZ_OVER_ONE_JAVA_THREAD);
+  }
+
+  private static Optional<XzBlocks> indexOf(Path file) {
+    try {
+      return Optional.of(XzBlocks.read(file));
+    } catch (IOException e) {
+      return Optional.empty(); // the file is damaged: the sequential Java read reports where
+    }
   }
 
   /**

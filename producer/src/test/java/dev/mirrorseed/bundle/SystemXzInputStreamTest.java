@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.mirrorseed.fixtures.BundleDamage;
 import dev.mirrorseed.fixtures.BundleFormats;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,6 +141,19 @@ class SystemXzInputStreamTest {
 
     assertThat(runningXz()).isZero();
     assertThat(compressed.closed).isTrue();
+  }
+
+  @Test
+  void onlyAnXzOfXzUtilsIsRunAsTheFirstOnThePath() throws IOException {
+    Path bin = Files.createDirectories(temp.resolve("bin"));
+    // BusyBox's xz, say: it knows no --version, nor the options a decode is run with.
+    Path other = Files.writeString(bin.resolve("xz"), "#!/bin/sh\necho \"xz: unrecognized option '$1'\" >&2\nexit 1\n");
+    assertThat(other.toFile().setExecutable(true)).isTrue();
+
+    assertThat(SystemXzInputStream.find(xz.getParent().toString())).contains(xz);
+    assertThat(SystemXzInputStream.find(bin + File.pathSeparator + xz.getParent())).isEmpty();
+    assertThat(SystemXzInputStream.find(temp.resolve("nothing") + File.pathSeparator + xz.getParent())).contains(xz);
+    assertThat(SystemXzInputStream.find("")).isEmpty();
   }
 
   private Path write(String name) throws IOException {
