@@ -11,7 +11,7 @@ import java.util.concurrent.BlockingQueue;
  * bundle (or hashing the raw file) overlaps with hashing and writing its blobs on the reading thread.
  * A failure of the stream reaches the reader at the point where it happened, as its own exception.
  */
-final class ReadAheadInputStream extends InputStream {
+final class ReadAheadInputStream extends BulkReadInputStream {
   private static final int BUFFER_BYTES = 1 << 20;
   private static final int BUFFERS = 4;
 
@@ -55,12 +55,6 @@ final class ReadAheadInputStream extends InputStream {
         // closed by the reader meanwhile
       }
     }
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

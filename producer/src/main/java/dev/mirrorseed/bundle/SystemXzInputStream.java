@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * <p>xz writes out what it decoded before any damage; the damage then fails the read where the
  * decoded bytes end, with xz's own words ("Compressed data is corrupt", "Unexpected end of input").
  */
-final class SystemXzInputStream extends InputStream {
+final class SystemXzInputStream extends BulkReadInputStream {
   /** As much of xz's output as is read for its words: a line or two. */
   private static final int MAX_MESSAGE_BYTES = 4096;
   private static final long EXIT_WAIT_SECONDS = 10;
@@ -110,12 +110,6 @@ final class SystemXzInputStream extends InputStream {
       // tells which once xz has exited.
       feedFailure = e;
     }
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override
