@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * The content of an xz stream as XZ Utils' {@code xz} decodes it, in a process of its own: liblzma
  * decodes about 1.6x as fast per core as the Java decoder, and a stream of many blocks on every core
  * (bench/xz.sh), but the pipes to and from it cost more than the Java decoder takes to copy out data
- * that xz could only store ({@link XzDecoder} chooses). The compressed bytes reach {@code xz} through its stdin from a thread here that reads
- * the given stream to its end, so whatever hashes that stream still sees each byte once, and a nested
- * archive is decoded as it streams, never from disk.
+ * that xz could only store ({@link XzDecoder} chooses). The compressed bytes reach {@code xz} through
+ * its stdin from a thread here that reads the given stream to its end, so whatever hashes that stream
+ * still sees each byte once, and a nested archive is decoded as it streams, never from disk.
  *
  * <p>xz writes out what it decoded before any damage; the damage then fails the read where the
  * decoded bytes end, with xz's own words ("Compressed data is corrupt", "Unexpected end of input").
