@@ -151,10 +151,20 @@ final class BlobSender {
   /** Returns once no other thread of this process holds the claim on {@code blob}. */
   private void awaitSentByAnother(Descriptor blob) {
     try {
-      ledger.whenSent(blob.digest()).get();
+      claimEnded(ledger.whenSent(blob.digest()), Long.MAX_VALUE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PushException("interrupted while another push sent " + blob.digest());
+    }
+  }
+
+  /** Waits up to {@code nanos} for a claim's end (sent, or handed back unsent); true once it came. */
+  private static boolean claimEnded(CompletableFuture<Void> end, long nanos) throws InterruptedException {
+    try {
+      end.get(nanos, TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
     } catch (ExecutionException e) {
       throw new IllegalStateException("a claim ends by completing, never by failing", e);
     }
@@ -276,11 +286,7 @@ final class BlobSender {
     if (sentHere.isDone()) {
       TimeUnit.NANOSECONDS.sleep(nanos);
     } else {
-      try {
-        sentHere.get(nanos, TimeUnit.NANOSECONDS);
-      } catch (TimeoutException | ExecutionException e) {
-        // Still being sent, or its sender gave up: look in the holder again.
-      }
+      claimEnded(sentHere, nanos); // sent here, handed back unsent, or still going: look in the holder again
     }
     return ledger.knowsHolderOf(blob.digest());
   }
