@@ -27,7 +27,6 @@ import org.tukaani.xz.XZInputStream;
  * came before it, and no process left behind. scripts/install-deps.sh installs xz for the tests.
  */
 class SystemXzInputStreamTest {
-  @TempDir static Path shared;
   /** 2 MiB, half random (stored as it is), half compressible. */
   static byte[] content;
 
