@@ -11,8 +11,6 @@ cd "$ROOT"
 SIZE=${1:-2G}
 ROUNDS=${2:-3}
 WORK="$ROOT/target/bench-large-layer"
-JAVA=java
-[[ -z "${JAVA_HOME:-}" ]] || JAVA="$JAVA_HOME/bin/java"
 
 scripts/install-deps.sh --for-tests
 scripts/build-if-stale.sh

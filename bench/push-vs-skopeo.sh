@@ -18,8 +18,6 @@ cd "$ROOT"
 SIZE=${1:-1G}
 ROUNDS=${2:-3}
 WORK="$ROOT/target/bench-push"
-JAVA=java
-[[ -z "${JAVA_HOME:-}" ]] || JAVA="$JAVA_HOME/bin/java"
 
 scripts/install-deps.sh
 scripts/build-if-stale.sh

@@ -39,8 +39,6 @@ LARGEST=${LARGEST:-0}
 DELAY_MS=${DELAY_MS:-20}
 LINK_BYTES_PER_SECOND=${LINK_BYTES_PER_SECOND:-50000000}
 WORK="$ROOT/target/bench-scale"
-JAVA=java
-[[ -z "${JAVA_HOME:-}" ]] || JAVA="$JAVA_HOME/bin/java"
 
 scripts/install-deps.sh
 scripts/build-if-stale.sh

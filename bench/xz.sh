@@ -18,8 +18,6 @@ cd "$ROOT"
 SIZE=${1:-1G}
 ROUNDS=${2:-3}
 WORK="$ROOT/target/bench-xz"
-JAVA=java
-[[ -z "${JAVA_HOME:-}" ]] || JAVA="$JAVA_HOME/bin/java"
 
 scripts/build-if-stale.sh
 [[ -x /usr/bin/time ]] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time > /dev/null
