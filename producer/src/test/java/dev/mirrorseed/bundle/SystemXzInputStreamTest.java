@@ -135,10 +135,10 @@ class SystemXzInputStreamTest {
 
     try (InputStream in = SystemXzInputStream.decode(xz, compressed, 0)) {
       assertThat(in.readNBytes(1000)).isEqualTo(Arrays.copyOf(content, 1000));
-      assertThat(runningXz()).isEqualTo(1);
+      assertThat(XzProcesses.running()).isEqualTo(1);
     }
 
-    assertThat(runningXz()).isZero();
+    assertThat(XzProcesses.running()).isZero();
     assertThat(compressed.closed).isTrue();
   }
 
@@ -168,13 +168,6 @@ class SystemXzInputStreamTest {
       out.write(once);
     }
     return both;
-  }
-
-  private static long runningXz() {
-    return ProcessHandle.current().children()
-        .filter(ProcessHandle::isAlive)
-        .filter(child -> child.info().command().map(command -> command.endsWith("/xz")).orElse(false))
-        .count();
   }
 
   private static final class CountingInputStream extends FilterInputStream {
