@@ -7,9 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
@@ -54,14 +51,15 @@ public final class TestKafka {
   }
 
   // Without Docker, Testcontainers' probe logs an ERROR that reads like a test failure; here no Docker
-  // only means the embedded broker is used.
+  // only means the embedded broker is used. SLF4J's simple binding reads a logger's level when the logger
+  // is made, so the loggers the probe makes stay quiet and later ones are as configured.
   private static boolean dockerAvailable() {
-    Level level = LogManager.getLogger(TESTCONTAINERS_LOGGER).getLevel();
-    Configurator.setLevel(TESTCONTAINERS_LOGGER, Level.OFF);
+    String quiet = "org.slf4j.simpleLogger.log." + TESTCONTAINERS_LOGGER;
+    System.setProperty(quiet, "off");
     try {
       return DockerClientFactory.instance().isDockerAvailable();
     } finally {
-      Configurator.setLevel(TESTCONTAINERS_LOGGER, level);
+      System.clearProperty(quiet);
     }
   }
 
