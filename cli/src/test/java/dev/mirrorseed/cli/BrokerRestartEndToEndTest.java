@@ -1,5 +1,6 @@
 package dev.mirrorseed.cli;
 
+import static dev.mirrorseed.cli.CliProcess.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirrorseed.TopicContents;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,9 +127,5 @@ class BrokerRestartEndToEndTest {
       }
     }
     throw new AssertionError("work committed no request within " + STARTUP + ": " + worker);
-  }
-
-  private static String[] with(String[] kafkaFlags, String... args) {
-    return Stream.concat(Stream.of(args), Stream.of(kafkaFlags)).toArray(String[]::new);
   }
 }

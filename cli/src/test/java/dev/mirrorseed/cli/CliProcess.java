@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The mirrorseed command as a child JVM on this test's class path, as an operator starts produce, work
@@ -59,6 +60,11 @@ final class CliProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
+  }
+
+  /** {@code args} (a command and its own flags) followed by {@code flags} every command of a test shares. */
+  static String[] with(String[] flags, String... args) {
+    return Stream.concat(Stream.of(args), Stream.of(flags)).toArray(String[]::new);
   }
 
   static CliProcess start(Path dir, String name, String... args) {

@@ -1,5 +1,6 @@
 package dev.mirrorseed.cli;
 
+import static dev.mirrorseed.cli.CliProcess.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirrorseed.TestKafka;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,9 +113,5 @@ class DistributedEndToEndTest {
       assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(Duration.ofSeconds(5));
       assertThat(worker.err()).contains("stopped").doesNotContain("Exception");
     }
-  }
-
-  private static String[] with(String[] kafkaFlags, String... args) {
-    return Stream.concat(Stream.of(args), Stream.of(kafkaFlags)).toArray(String[]::new);
   }
 }

@@ -1,5 +1,6 @@
 package dev.mirrorseed.cli;
 
+import static dev.mirrorseed.cli.CliProcess.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mirrorseed.TestKafka;
@@ -30,7 +31,6 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -238,9 +238,5 @@ class WorkerKillEndToEndTest {
         .filter(record -> record.value() instanceof PushRequest request && request.runId().equals(runId))
         .collect(Collectors.toMap(record -> ((PushRequest) record.value()).image().sourceRef(),
             record -> record.partition()));
-  }
-
-  private static String[] with(String[] kafkaFlags, String... args) {
-    return Stream.concat(Stream.of(args), Stream.of(kafkaFlags)).toArray(String[]::new);
   }
 }
