@@ -36,19 +36,27 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final String LOG_DIR = "kafka";
   /** Written by formatting; its absence means a fresh directory. */
   private static final String META_PROPERTIES = "meta.properties";
+  /**
+   * Beside the lock: written once a broker has stopped cleanly, removed when the next one starts. A
+   * directory with a log but without it was left by a process that died with its broker running.
+   */
+  static final String STOPPED_CLEANLY = "broker.stopped";
   private static final Duration READY_WITHIN = Duration.ofSeconds(60);
 
   private final Path dataDir;
   private final WorkspaceLock lock;
   private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final boolean afterCrash;
   private boolean closed;
 
-  private EmbeddedKafka(Path dataDir, WorkspaceLock lock, KafkaRaftServer server, String bootstrapServers) {
+  private EmbeddedKafka(
+      Path dataDir, WorkspaceLock lock, KafkaRaftServer server, String bootstrapServers, boolean afterCrash) {
     this.dataDir = dataDir;
     this.lock = lock;
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.afterCrash = afterCrash;
   }
 
   /** Starts a broker on dataDir (formatting it on first use) with ports picked free on 127.0.0.1. */
@@ -72,8 +80,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     boolean started = false;
     try {
       Path logDir = dir.resolve(LOG_DIR);
+      boolean afterCrash = holdsData(dir) && !Files.exists(dir.resolve(STOPPED_CLEANLY));
+      Files.deleteIfExists(dir.resolve(STOPPED_CLEANLY));
       int port = brokerPort == 0 ? freePort() : requireFree(brokerPort);
-      Map<String, String> props = SingleNodeConfig.of(logDir, port, freePortOtherThan(port));
+      Map<String, String> props = SingleNodeConfig.of(logDir, port, freePortOtherThan(port), afterCrash);
       KafkaConfig config = new KafkaConfig(props);
       if (!Files.exists(logDir.resolve(META_PROPERTIES))) {
         format(config, logDir);
@@ -84,12 +94,12 @@ public final class EmbeddedKafka implements AutoCloseable {
       awaitReady(bootstrap);
       LOG.debug("kafka started at {} on {} in {} ms", bootstrap, dir,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
-      EmbeddedKafka kafka = new EmbeddedKafka(dir, lock, server, bootstrap);
+      EmbeddedKafka kafka = new EmbeddedKafka(dir, lock, server, bootstrap, afterCrash);
       started = true;
       return kafka;
     } catch (BrokerFailedException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw new BrokerFailedException("kafka broker on " + dir + " failed to start: " + e.getMessage(), e);
     } finally {
       if (!started) {
@@ -102,6 +112,14 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Whether a broker ever ran on {@code dataDir}: a report can be read from it. */
   public static boolean holdsData(Path dataDir) {
     return Files.exists(dataDir.resolve(LOG_DIR).resolve(META_PROPERTIES));
+  }
+
+  /**
+   * Whether the process that ran the last broker on this directory died with it running (SIGKILL, a
+   * lost machine): its clients' group memberships and transactions are still in the log.
+   */
+  public boolean startedAfterCrash() {
+    return afterCrash;
   }
 
   /** host:port for clients' bootstrap.servers. */
@@ -119,8 +137,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       server.shutdown();
       server.awaitShutdown();
+      markStoppedCleanly();
     } finally {
       lock.close();
+    }
+  }
+
+  private void markStoppedCleanly() {
+    try {
+      Files.write(dataDir.resolve(STOPPED_CLEANLY), new byte[0]);
+    } catch (IOException e) {
+      // The next start takes this stop for a crash: that costs it a look for dead workers, nothing more.
+      LOG.debug("cannot mark {} as stopped cleanly: {}", dataDir, e.toString());
     }
   }
 

@@ -12,7 +12,8 @@ final class SingleNodeConfig {
 
   private SingleNodeConfig() {}
 
-  static Map<String, String> of(Path logDir, int brokerPort, int controllerPort) {
+  /** {@code afterCrash}: the last broker on {@code logDir} died running ({@link EmbeddedKafka#startedAfterCrash}). */
+  static Map<String, String> of(Path logDir, int brokerPort, int controllerPort, boolean afterCrash) {
     Map<String, String> props = new TreeMap<>();
     props.put("process.roles", "broker,controller");
     props.put("node.id", Integer.toString(NODE_ID));
@@ -51,6 +52,12 @@ final class SingleNodeConfig {
     // A starting broker is ready only once a heartbeat has told the controller it caught up with the
     // metadata log; heartbeats come every 2 s by default, so that wait alone was up to 2 s of every run.
     props.put("broker.heartbeat.interval.ms", "200");
+    // A broker that died keeps its registration until its session times out, and the next broker on
+    // the directory cannot register before: 9 s by default, the first 9 s of every run after a crash.
+    // That run's sessions are ten heartbeats long; other runs keep the default, which rides out pauses.
+    if (afterCrash) {
+      props.put("broker.session.timeout.ms", "2000");
+    }
 
     // A restarted broker replays its metadata log from the latest snapshot. Every run adds a few kB
     // (registrations, producer ids, a no-op record every 500 ms), and by default a snapshot comes only

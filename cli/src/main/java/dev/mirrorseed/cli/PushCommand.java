@@ -14,6 +14,7 @@ import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
 import dev.mirrorseed.verify.Depth;
+import dev.mirrorseed.work.DeadWorkers;
 import dev.mirrorseed.work.WorkerPool;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -111,8 +112,8 @@ final class PushCommand implements Callable<Integer> {
       // On an external cluster, `work` processes elsewhere may take some of the run's requests.
       CompletableFuture<Pipeline> pipeline = broker.thenApply(embedded -> Pipeline.start(
           kafka.on(embedded == null ? kafka.bootstrapServers : embedded.bootstrapServers()),
-          workerCount, embedded == null, registries.clients, registries.resilience, deep.depth(), staging, held,
-          out));
+          workerCount, embedded == null, embedded != null && embedded.startedAfterCrash(), registries.clients,
+          registries.resilience, deep.depth(), staging, held, out));
       pipeline.whenComplete((ready, failure) -> {
         if (failure != null) {
           held.fail(failure.getCause() instanceof RuntimeException cause ? cause : new CompletionException(failure));
@@ -158,8 +159,16 @@ final class PushCommand implements Callable<Integer> {
    */
   private record Pipeline(WorkerPool pool, RunVerifier verifier, String runId,
       Map<TopicPartition, Long> from, RunPublisher publisher) implements AutoCloseable {
-    static Pipeline start(KafkaSettings kafka, int workers, boolean othersPushToo, RegistryClients registries,
-        Resilience resilience, Depth depth, Path staging, HeldPlan held, PrintWriter out) {
+    static Pipeline start(KafkaSettings kafka, int workers, boolean othersPushToo, boolean afterCrash,
+        RegistryClients registries, Resilience resilience, Depth depth, Path staging, HeldPlan held,
+        PrintWriter out) {
+      if (afterCrash) {
+        // The embedded broker is this process's alone: the workers it still knows of died with the last
+        // run, and the new ones would wait out those members' sessions and open transactions.
+        DeadWorkers.Cleared cleared = DeadWorkers.clear(kafka);
+        LOG.debug("after a crash: {} dead workers left the group, {} of their transactions aborted",
+            cleared.members(), cleared.transactions());
+      }
       // The workers open their clients and transactions while the broker readies the topics' partitions,
       // and join once it has. Not sooner: starting them while the controller still created the topics
       // timed out the embedded broker's heartbeat on 2 cores (an ERROR line) in one cold run in four.

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,31 @@ class EmbeddedKafkaTest {
           .filter(file -> !file.getFileName().toString().startsWith("00000000000000000000-"))
           .toList();
     }
+  }
+
+  @Test
+  void aBrokerStartedWhereTheLastOneDiedRunningLetsTheDeadOnesRegistrationExpireSoon() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+      assertThat(kafka.startedAfterCrash()).as("on a fresh directory").isFalse();
+    }
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir); Admin admin = admin(kafka)) {
+      assertThat(kafka.startedAfterCrash()).as("after a clean stop").isFalse();
+      assertThat(sessionTimeoutMs(admin)).as("Kafka's default").isEqualTo("9000");
+    }
+    // What a process killed with its broker running leaves: the log, without the mark of a clean stop.
+    Files.delete(dir.resolve(EmbeddedKafka.STOPPED_CLEANLY));
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir); Admin admin = admin(kafka)) {
+      assertThat(kafka.startedAfterCrash()).isTrue();
+      assertThat(sessionTimeoutMs(admin)).isEqualTo("2000");
+    }
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+      assertThat(kafka.startedAfterCrash()).as("once a broker stopped cleanly again").isFalse();
+    }
+  }
+
+  private static String sessionTimeoutMs(Admin admin) throws Exception {
+    ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+    return admin.describeConfigs(List.of(broker)).all().get().get(broker).get("broker.session.timeout.ms").value();
   }
 
   @Test

@@ -14,6 +14,7 @@ import dev.mirrorseed.fixtures.Sha256;
 import dev.mirrorseed.fixtures.Skopeo;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,6 +112,29 @@ class PushEndToEndTest {
     assertThat(again.exitCode()).as(again.toString()).isZero();
     assertThat(again.out()).contains("6 pushed, 6 verified, 0 failed");
     assertThat(again.err()).as("stderr of a successful rerun").isEmpty();
+  }
+
+  @Test
+  void aRerunAfterAPushWasKilledMidRunClearsItsDeadWorkersAndFinishes(@TempDir Path work) throws Exception {
+    // SIGKILL once the workers have joined their group and are pushing (uploads capped so they still
+    // are): no stop of any kind, so the workspace's broker log keeps their members and any transaction
+    // they had open. The rerun must clear those instead of waiting out their sessions, then finish.
+    Map<String, String> phaseLog = Map.of(
+        "JAVA_TOOL_OPTIONS", "-Dorg.slf4j.simpleLogger.log.dev.mirrorseed.cli.PushCommand=debug");
+    String[] push = {"push", "--source", bundle.layout().toString(), "--private-registry",
+        registry + "/" + uniqueNamespace(), "--workspace", work.resolve("workspace").toString(), "--workers", "2"};
+    String[] slowly = {"--max-bandwidth", "20MB"};
+    try (CliProcess killed = CliProcess.start(work, "killed", phaseLog, CliProcess.with(slowly, push))) {
+      killed.awaitErr("publishing at", Duration.ofMinutes(2));
+      killed.kill();
+      assertThat(killed.exitCode(Duration.ofSeconds(30))).isEqualTo(137);
+    }
+
+    CliRun again = CliProcess.run(work.resolve("again"), phaseLog, push);
+
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("6 pushed, 6 verified, 0 failed");
+    assertThat(again.err()).contains("after a crash: 2 dead workers left the group");
   }
 
   private static String uniqueNamespace() {

@@ -28,8 +28,13 @@ public interface WorkerClients {
 
       @Override
       public Producer<String, MirrorEvent> results(String workerId) {
-        return new KafkaProducer<>(settings.transactionalProducer(workerId, group + "-" + workerId));
+        return new KafkaProducer<>(settings.transactionalProducer(workerId, transactionalId(group, workerId)));
       }
     };
+  }
+
+  /** The {@code transactional.id} of each results producer a worker makes: the same, so each fences the last. */
+  static String transactionalId(String group, String workerId) {
+    return group + "-" + workerId;
   }
 }
