@@ -166,8 +166,8 @@ final class PushCommand implements Callable<Integer> {
         // The embedded broker is this process's alone: the workers it still knows of died with the last
         // run, and the new ones would wait out those members' sessions and open transactions.
         DeadWorkers.Cleared cleared = DeadWorkers.clear(kafka);
-        LOG.debug("after a crash: {} dead workers left the group, {} of their transactions aborted",
-            cleared.members(), cleared.transactions());
+        LOG.debug("after a crash: {} dead workers left the group, {} of their transactions aborted, {} hanging",
+            cleared.members(), cleared.transactions(), cleared.hanging());
       }
       // The workers open their clients and transactions while the broker readies the topics' partitions,
       // and join once it has. Not sooner: starting them while the controller still created the topics

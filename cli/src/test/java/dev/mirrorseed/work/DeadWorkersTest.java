@@ -40,7 +40,7 @@ class DeadWorkersTest {
 
       DeadWorkers.Cleared cleared = DeadWorkers.clear(settings);
 
-      assertThat(cleared).isEqualTo(new DeadWorkers.Cleared(0, 1));
+      assertThat(cleared).isEqualTo(new DeadWorkers.Cleared(0, 1, 0));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       // The record and the abort marker after it: a reader now gets past both.
       while (readableEnd(verifier, results) < 2) {
