@@ -37,8 +37,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Written by formatting; its absence means a fresh directory. */
   private static final String META_PROPERTIES = "meta.properties";
   /**
-   * Beside the lock: written once a broker has stopped cleanly, removed when the next one starts. A
-   * directory with a log but without it was left by a process that died with its broker running.
+   * Beside the lock: written once a broker has stopped cleanly with nothing a dead process left in its
+   * log, removed when the next one starts. A directory with a log but without it was left by a process
+   * that died with its broker running, or since then by brokers whose users did not clear what it left.
    */
   static final String STOPPED_CLEANLY = "broker.stopped";
   private static final Duration READY_WITHIN = Duration.ofSeconds(60);
@@ -48,6 +49,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private final String bootstrapServers;
   private final boolean afterCrash;
+  private volatile boolean deadClientsCleared;
   private boolean closed;
 
   private EmbeddedKafka(
@@ -122,6 +124,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     return afterCrash;
   }
 
+  /**
+   * Says that what the dead process's clients left is gone, so a clean stop of this broker may mark the
+   * directory as cleanly stopped. Until then it stays marked as after a crash, whoever else starts a
+   * broker on it ({@code report}), and the next {@code push} still clears what is left.
+   */
+  public void deadClientsCleared() {
+    deadClientsCleared = true;
+  }
+
   /** host:port for clients' bootstrap.servers. */
   public String bootstrapServers() {
     return bootstrapServers;
@@ -137,7 +148,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       server.shutdown();
       server.awaitShutdown();
-      markStoppedCleanly();
+      if (!afterCrash || deadClientsCleared) {
+        markStoppedCleanly();
+      }
     } finally {
       lock.close();
     }

@@ -112,8 +112,7 @@ final class PushCommand implements Callable<Integer> {
       // On an external cluster, `work` processes elsewhere may take some of the run's requests.
       CompletableFuture<Pipeline> pipeline = broker.thenApply(embedded -> Pipeline.start(
           kafka.on(embedded == null ? kafka.bootstrapServers : embedded.bootstrapServers()),
-          workerCount, embedded == null, embedded != null && embedded.startedAfterCrash(), registries.clients,
-          registries.resilience, deep.depth(), staging, held, out));
+          workerCount, embedded, registries.clients, registries.resilience, deep.depth(), staging, held, out));
       pipeline.whenComplete((ready, failure) -> {
         if (failure != null) {
           held.fail(failure.getCause() instanceof RuntimeException cause ? cause : new CompletionException(failure));
@@ -159,13 +158,15 @@ final class PushCommand implements Callable<Integer> {
    */
   private record Pipeline(WorkerPool pool, RunVerifier verifier, String runId,
       Map<TopicPartition, Long> from, RunPublisher publisher) implements AutoCloseable {
-    static Pipeline start(KafkaSettings kafka, int workers, boolean othersPushToo, boolean afterCrash,
-        RegistryClients registries, Resilience resilience, Depth depth, Path staging, HeldPlan held,
-        PrintWriter out) {
-      if (afterCrash) {
+    /** {@code embedded}: the broker this process runs, or null when it uses a cluster others may use too. */
+    static Pipeline start(KafkaSettings kafka, int workers, EmbeddedKafka embedded, RegistryClients registries,
+        Resilience resilience, Depth depth, Path staging, HeldPlan held, PrintWriter out) {
+      boolean othersPushToo = embedded == null;
+      if (embedded != null && embedded.startedAfterCrash()) {
         // The embedded broker is this process's alone: the workers it still knows of died with the last
         // run, and the new ones would wait out those members' sessions and open transactions.
         DeadWorkers.Cleared cleared = DeadWorkers.clear(kafka);
+        embedded.deadClientsCleared();
         LOG.debug("after a crash: {} dead workers left the group, {} of their transactions aborted, {} hanging",
             cleared.members(), cleared.transactions(), cleared.hanging());
       }

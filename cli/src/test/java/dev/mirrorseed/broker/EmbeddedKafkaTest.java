@@ -100,8 +100,13 @@ class EmbeddedKafkaTest {
       assertThat(kafka.startedAfterCrash()).isTrue();
       assertThat(sessionTimeoutMs(admin)).isEqualTo("2000");
     }
+    // Stopped cleanly, but nobody cleared what the dead process left (as after `report`): still marked.
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
-      assertThat(kafka.startedAfterCrash()).as("once a broker stopped cleanly again").isFalse();
+      assertThat(kafka.startedAfterCrash()).as("after a clean stop that cleared nothing").isTrue();
+      kafka.deadClientsCleared();
+    }
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+      assertThat(kafka.startedAfterCrash()).as("once what the crash left was cleared").isFalse();
     }
   }
 
