@@ -39,7 +39,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   /**
    * Beside the lock: written once a broker has stopped cleanly with nothing a dead process left in its
    * log, removed when the next one starts. A directory with a log but without it was left by a process
-   * that died with its broker running, or since then by brokers whose users did not clear what it left.
+   * that died with its broker running; brokers started on it later leave it so until one's user has
+   * cleared what that process left ({@link #deadClientsCleared}).
    */
   static final String STOPPED_CLEANLY = "broker.stopped";
   private static final Duration READY_WITHIN = Duration.ofSeconds(60);
