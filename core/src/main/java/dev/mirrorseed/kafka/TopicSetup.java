@@ -6,12 +6,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -54,12 +52,9 @@ public final class TopicSetup {
 
   private static void ensureTopics(KafkaSettings settings, boolean forWorkers, Runnable whenCreated) {
     Topics topics = settings.topics();
-    Properties config = settings.admin();
-    // The client retries what a partition still being made refuses (listOffsets on a fresh broker)
-    // after 100 ms, doubling: each such wait was pure delay before the first push.
-    config.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, (int) LEADERS_POLL.toMillis());
-    config.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, (int) LEADERS_POLL.toMillis());
-    Admin admin = Admin.create(config);
+    // What a partition still being made refuses (listOffsets on a fresh broker) is asked again soon:
+    // at the client's own backoff each such wait was pure delay before the first push.
+    Admin admin = Admin.create(settings.admin(LEADERS_POLL));
     try {
       if (forWorkers) {
         // Asked first: the broker then requests the internal topics from the controller before ours.

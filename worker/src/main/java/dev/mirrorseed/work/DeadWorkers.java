@@ -6,13 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
@@ -48,12 +46,9 @@ public final class DeadWorkers {
   public static Cleared clear(KafkaSettings settings) {
     String group = settings.topics().workerGroup();
     String workersTransactions = WorkerClients.transactionalId(group, "");
-    Properties config = settings.admin();
     // Fencing an id whose transaction is open is refused (CONCURRENT_TRANSACTIONS) until its coordinator
     // has aborted it. At the client's backoff (100 ms, doubling) clearing 4 took 4.3-4.7 s; 0.2-0.4 s now.
-    config.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, (int) FENCE_POLL.toMillis());
-    config.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, (int) FENCE_POLL.toMillis());
-    try (Admin admin = Admin.create(config)) {
+    try (Admin admin = Admin.create(settings.admin(FENCE_POLL))) {
       int members = members(admin, group);
       if (members > 0) {
         // No member named: all of them, dynamic ones too (KIP-571).
@@ -91,10 +86,8 @@ public final class DeadWorkers {
   private static int abortHanging(Admin admin, String results, Set<Long> abortedByCoordinator)
       throws InterruptedException, ExecutionException {
     List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : List.of(results, GROUP_OFFSETS)) {
-      admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-          .forEach(partition -> partitions.add(new TopicPartition(topic, partition.partition())));
-    }
+    admin.describeTopics(List.of(results, GROUP_OFFSETS)).allTopicNames().get().forEach((topic, described) ->
+        described.partitions().forEach(p -> partitions.add(new TopicPartition(topic, p.partition()))));
     int aborted = 0;
     for (Map.Entry<TopicPartition, PartitionProducerState> partition
         : admin.describeProducers(partitions).all().get().entrySet()) {
