@@ -44,7 +44,8 @@ public final class TopicSetup {
    * of their group and transactions ({@link CoordinatorLookup}), so that on a fresh cluster Kafka's
    * internal topics are created before ours rather than after them, when the first worker asks.
    * {@code whenCreated} runs once the topics exist, before their leaders are awaited: the moment a
-   * caller may start opening its workers' clients without slowing the creation itself.
+   * caller may start opening its workers' clients without slowing the creation itself. Returns once the
+   * group's coordinator has answered too, so the workers can join together.
    */
   public static void ensureTopicsForWorkers(KafkaSettings settings, Runnable whenCreated) {
     ensureTopics(settings, true, whenCreated);
@@ -56,10 +57,8 @@ public final class TopicSetup {
     // at the client's own backoff each such wait was pure delay before the first push.
     Admin admin = Admin.create(settings.admin(LEADERS_POLL));
     try {
-      if (forWorkers) {
-        // Asked first: the broker then requests the internal topics from the controller before ours.
-        CoordinatorLookup.ask(admin, topics);
-      }
+      // Asked first: the broker then requests the internal topics from the controller before ours.
+      CoordinatorLookup coordinators = forWorkers ? CoordinatorLookup.ask(admin, topics) : null;
       KafkaFuture<Set<String>> names = admin.listTopics().names();
       short replication = (short) Math.min(3, admin.describeCluster().nodes().get(
           KafkaSettings.UNREACHABLE_AFTER.toMillis(), TimeUnit.MILLISECONDS).size());
@@ -79,13 +78,16 @@ public final class TopicSetup {
       }
       whenCreated.run();
       awaitLeaders(admin, List.of(topics.requests(), topics.results(), topics.audit()));
+      if (coordinators != null) {
+        coordinators.awaitGroupQuietly();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new KafkaUnavailableException(settings.bootstrapServers(), e);
     } finally {
-      // No grace period: all that is still open is a coordinator lookup nobody waits for.
+      // No grace period: all that may still be open is the transactions' lookup, which nobody waits for.
       admin.close(Duration.ZERO);
     }
   }
