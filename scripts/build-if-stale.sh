@@ -7,7 +7,11 @@
 # the CLI.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+# As ./mirrorseed finds its checkout: this runs before every start of the CLI.
+self=${BASH_SOURCE[0]}
+[[ ! -L "$self" ]] || self=$(readlink -f "$self")
+[[ "$self" == */* ]] || self="./$self"
+ROOT="$(cd "${self%/*}/.." && pwd)"
 MARKER="$ROOT/cli/target/.built"
 # shellcheck source=scripts/cli-java.sh
 source "$ROOT/scripts/cli-java.sh"

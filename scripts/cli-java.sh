@@ -35,11 +35,21 @@ fi
 # The JDK's exact build, from its release file: an archive holds for the build that wrote it only,
 # so each build gets its own (scripts/class-data-archive.sh writes CLI_ARCHIVE; running under another
 # JAVA_HOME never hands a JVM an archive it cannot use).
+# Every command this file runs is on the path of every CLI start: bash builtins where they do, and a
+# program (readlink) only for a java reached through a symlink (/usr/bin/java).
 JAVA_BUILD=""
-java_home_in_use=$(readlink -f "$(command -v "$JAVA" 2>/dev/null)" 2>/dev/null || true)
+java_home_in_use=$JAVA
+[[ "$java_home_in_use" == */* ]] || java_home_in_use=$(command -v "$JAVA" 2>/dev/null || true)
+if [[ -L "$java_home_in_use" ]]; then
+  java_home_in_use=$(readlink -f "$java_home_in_use" 2>/dev/null || true)
+fi
 java_home_in_use=${java_home_in_use%/bin/java}
 if [[ -n "$java_home_in_use" && -f "$java_home_in_use/release" ]]; then
-  JAVA_BUILD=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"$/\1/p' "$java_home_in_use/release")
+  while IFS= read -r release_line; do
+    if [[ "$release_line" =~ ^JAVA_RUNTIME_VERSION=\"(.*)\"$ ]]; then
+      JAVA_BUILD=${BASH_REMATCH[1]}
+    fi
+  done < "$java_home_in_use/release"
 fi
 JAVA_FEATURE=${JAVA_BUILD%%[.+-]*}
 [[ "$JAVA_FEATURE" =~ ^[0-9]+$ ]] || JAVA_FEATURE=0
@@ -50,7 +60,11 @@ JAVA_FEATURE=${JAVA_BUILD%%[.+-]*}
 # cold into a fresh registry 7.38-8.95 s on 25 against 8.14-9.68 s on 17.
 CLI_ARCHIVE=""
 if [[ -n "$JAVA_BUILD" ]]; then
-  CLI_ARCHIVE="$ROOT/cli/target/archives/$JAVA_BUILD.$( ((JAVA_FEATURE >= 25)) && echo aot || echo jsa)"
+  if ((JAVA_FEATURE >= 25)); then
+    CLI_ARCHIVE="$ROOT/cli/target/archives/$JAVA_BUILD.aot"
+  else
+    CLI_ARCHIVE="$ROOT/cli/target/archives/$JAVA_BUILD.jsa"
+  fi
 fi
 # An archive is mapped where it was dumped (ArchiveRelocationMode=0; JDK 17.0.15 here relocates it to
 # a random address by default): relocating its 80 MB took ~185 ms of every start (-Xlog:cds), and
@@ -85,6 +99,11 @@ fi
 # The CLI's command line: the launcher runs it, the benches run it without the launcher's build check.
 CLI_COMMAND=("$JAVA" "${CLI_JAVA_OPTS[@]}" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main)
 # What the benchmarks print first, so their figures say which runtime made them.
-CLI_RUNTIME="Java ${JAVA_BUILD:-(unknown build)} ($JAVA), $( [[ -n "$CLI_ARCHIVE" && -f "$CLI_ARCHIVE" ]] &&
-  echo "class archive $(basename "$CLI_ARCHIVE")" || echo "no class archive")$( [[ -z "${MIRRORSEED_JAVA_OPTS:-}" ]] ||
-  echo ", MIRRORSEED_JAVA_OPTS")"
+archive_in_use="no class archive"
+if [[ -n "$CLI_ARCHIVE" && -f "$CLI_ARCHIVE" ]]; then
+  archive_in_use="class archive ${CLI_ARCHIVE##*/}"
+fi
+CLI_RUNTIME="Java ${JAVA_BUILD:-(unknown build)} ($JAVA), $archive_in_use"
+if [[ -n "${MIRRORSEED_JAVA_OPTS:-}" ]]; then
+  CLI_RUNTIME+=", MIRRORSEED_JAVA_OPTS"
+fi
