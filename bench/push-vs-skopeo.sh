@@ -5,6 +5,7 @@
 # 127.0.0.1); warm runs repeat against the same registry once everything is there.
 #   mirrorseed cold/warm  full CLI run, embedded Kafka and its startup included, fresh workspace each
 #   mirrorseed rerun      warm again on the warm run's workspace, as a user's rerun of the same command
+#   mirrorseed rerun, broker up  the same with `mirrorseed broker` keeping the workspace's broker running
 #   skopeo seq cold/warm  `skopeo copy --preserve-digests oci:BUNDLE:REF docker://...` per image
 #   skopeo x2 cold        the same, two copies in parallel
 #   curl ceiling          POST + PUT of one SIZE/2 random blob (its own bytes count for MB/s)
@@ -35,8 +36,10 @@ fi
 source bench/cli.sh
 NS=bench
 
+broker_pid=
 cleanup() {
   local dir
+  [[ -z "$broker_pid" ]] || { kill -TERM "$broker_pid" 2> /dev/null; wait "$broker_pid" 2> /dev/null; }
   for dir in "$WORK"/reg-*; do
     [[ -d "$dir" ]] && scripts/registry.sh stop "$dir"
   done
@@ -84,7 +87,7 @@ measure() { # kind bytes command...
   [[ ${#TIMER[@]} -eq 0 ]] || rss=$(awk 'END { printf "%.0f", $1 / 1024 }' "$WORK/rss")
   secs=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
   mbs=$(awk -v b="$bytes" -v t="$secs" 'BEGIN { printf "%.1f", b / t / 1000000 }')
-  printf '%-22s %7.2f s %8.1f MB/s %6s MB RSS\n' "$kind" "$secs" "$mbs" "$rss"
+  printf '%-28s %7.2f s %8.1f MB/s %6s MB RSS\n' "$kind" "$secs" "$mbs" "$rss"
   printf '%s\t%s\t%s\t%s\n' "$kind" "$secs" "$mbs" "$rss" >> "$results"
 }
 
@@ -130,11 +133,26 @@ ceiling_upload() {
 export -f ceiling_upload
 export BUNDLE WORK NS ceiling_digest
 
+# The rerun again, with the workspace's broker kept running by `mirrorseed broker` (its start not
+# timed, nor its memory counted: it is the broker's own process).
+mirrorseed_push_on_running_broker() {
+  "${MIRRORSEED[@]}" broker --workspace "$WORK/ws" 2> "$WORK/broker.err" &
+  broker_pid=$!
+  until grep -q "kafka ready at" "$WORK/broker.err"; do
+    kill -0 "$broker_pid" 2> /dev/null || { cat "$WORK/broker.err" >&2; exit 1; }
+    sleep 0.1
+  done
+  mirrorseed_push "rerun, broker up" keep
+  kill -TERM "$broker_pid"
+  wait "$broker_pid"
+  broker_pid=
+}
 run_mirrorseed() {
   fresh_registry
   mirrorseed_push cold
   mirrorseed_push warm
   mirrorseed_push rerun keep
+  mirrorseed_push_on_running_broker
   drop_registry
 }
 run_skopeo() {
@@ -167,7 +185,7 @@ median() { # kind column
     | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 cut -f1 "$results" | awk '!seen[$0]++' | while IFS= read -r kind; do
-  printf '%-22s %7.2f s %8.1f MB/s %6s MB RSS\n' "$kind" "$(median "$kind" 2)" "$(median "$kind" 3)" \
+  printf '%-28s %7.2f s %8.1f MB/s %6s MB RSS\n' "$kind" "$(median "$kind" 2)" "$(median "$kind" 3)" \
     "$(median "$kind" 4)"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -175,6 +193,8 @@ echo "time mirrorseed cold / skopeo seq cold:  $(ratio "$(median 'mirrorseed col
 echo "time mirrorseed cold / skopeo x2 cold:   $(ratio "$(median 'mirrorseed cold' 2)" "$(median 'skopeo x2 cold' 2)")"
 echo "time mirrorseed warm / skopeo seq warm:  $(ratio "$(median 'mirrorseed warm' 2)" "$(median 'skopeo seq warm' 2)")"
 echo "time mirrorseed rerun / skopeo seq warm: $(ratio "$(median 'mirrorseed rerun' 2)" "$(median 'skopeo seq warm' 2)")"
+echo "time mirrorseed rerun, broker up / skopeo seq warm: $(ratio "$(median 'mirrorseed rerun, broker up' 2)" \
+  "$(median 'skopeo seq warm' 2)")"
 echo "MB/s mirrorseed cold / curl ceiling:     $(ratio "$(median 'mirrorseed cold' 3)" "$(median 'curl ceiling' 3)")"
 echo "bytes uploaded by mirrorseed per run:"
 cat "$WORK/uploaded"

@@ -85,6 +85,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       Path logDir = dir.resolve(LOG_DIR);
       boolean afterCrash = holdsData(dir) && !Files.exists(dir.resolve(STOPPED_CLEANLY));
       Files.deleteIfExists(dir.resolve(STOPPED_CLEANLY));
+      // Left by a `mirrorseed broker` that was killed: only a broker holding the lock may say where it is.
+      Files.deleteIfExists(dir.resolve(RunningBroker.ADDRESS_FILE));
       int port = brokerPort == 0 ? freePort() : requireFree(brokerPort);
       Map<String, String> props = SingleNodeConfig.of(logDir, port, freePortOtherThan(port), afterCrash);
       KafkaConfig config = new KafkaConfig(props);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     version = "mirrorseed 0.1.0",
     description = "Seeds a private container-registry mirror from an offline image bundle through Apache Kafka.",
     subcommands = {PushCommand.class, ProduceCommand.class, WorkCommand.class, VerifyCommand.class, ReportCommand.class,
-        ContainerdConfigCommand.class, CheckNodeCommand.class, CommandLine.HelpCommand.class})
+        BrokerCommand.class, ContainerdConfigCommand.class, CheckNodeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     // Before anything builds an HttpClient: the JDK reads this once per JVM (see ProxyTunnelAuth).

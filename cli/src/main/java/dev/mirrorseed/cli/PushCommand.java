@@ -1,6 +1,7 @@
 package dev.mirrorseed.cli;
 
 import dev.mirrorseed.broker.EmbeddedKafka;
+import dev.mirrorseed.broker.RunningBroker;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.kafka.TopicSetup;
 import dev.mirrorseed.plan.BundlePlanner;
@@ -14,7 +15,6 @@ import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
 import dev.mirrorseed.verify.Depth;
-import dev.mirrorseed.work.DeadWorkers;
 import dev.mirrorseed.work.WorkerPool;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -96,9 +96,14 @@ final class PushCommand implements Callable<Integer> {
     long started = System.nanoTime();
     // Also without an embedded broker: it keeps the record of the layout blobs this run hashes.
     Files.createDirectories(workspace);
+    // A broker `mirrorseed broker` keeps running on the workspace serves the run as a cluster would.
+    String cluster = kafka.bootstrapServers != null ? kafka.bootstrapServers : RunningBroker.on(workspace).orElse(null);
+    if (kafka.bootstrapServers == null && cluster != null) {
+      out.printf("using the broker running on %s at %s%n", workspace, cluster);
+    }
     // Kafka starts first, on a thread of its own: its start is the longest fixed cost of a run, and
     // opening the registry clients, the first contact and reading the bundle all overlap with it.
-    CompletableFuture<EmbeddedKafka> broker = kafka.bootstrapServers == null
+    CompletableFuture<EmbeddedKafka> broker = cluster == null
         ? CompletableFuture.supplyAsync(() -> phase("kafka ready", EmbeddedKafka.start(workspace)))
         : CompletableFuture.completedFuture(null);
     try (RegistryStack registries = RegistryStack.open(registryOptions, resilienceOptions, metricsOptions,
@@ -111,7 +116,7 @@ final class PushCommand implements Callable<Integer> {
       HeldPlan held = new HeldPlan();
       // On an external cluster, `work` processes elsewhere may take some of the run's requests.
       CompletableFuture<Pipeline> pipeline = broker.thenApply(embedded -> Pipeline.start(
-          kafka.on(embedded == null ? kafka.bootstrapServers : embedded.bootstrapServers()),
+          kafka.on(embedded == null ? cluster : embedded.bootstrapServers()),
           workerCount, embedded, registries.clients, registries.resilience, deep.depth(), staging, held, out));
       pipeline.whenComplete((ready, failure) -> {
         if (failure != null) {
@@ -162,13 +167,9 @@ final class PushCommand implements Callable<Integer> {
     static Pipeline start(KafkaSettings kafka, int workers, EmbeddedKafka embedded, RegistryClients registries,
         Resilience resilience, Depth depth, Path staging, HeldPlan held, PrintWriter out) {
       boolean othersPushToo = embedded == null;
-      if (embedded != null && embedded.startedAfterCrash()) {
-        // The embedded broker is this process's alone: the workers it still knows of died with the last
-        // run, and the new ones would wait out those members' sessions and open transactions.
-        DeadWorkers.Cleared cleared = DeadWorkers.clear(kafka);
-        embedded.deadClientsCleared();
-        LOG.debug("after a crash: {} dead workers left the group, {} of their transactions aborted, {} hanging",
-            cleared.members(), cleared.transactions(), cleared.hanging());
+      if (embedded != null) {
+        // The embedded broker is this process's alone: the workers it still knows of died with the last run.
+        CrashLeftovers.clear(embedded, kafka).ifPresent(cleared -> LOG.debug(CrashLeftovers.describe(cleared)));
       }
       // The workers open their clients and transactions while the broker readies the topics' partitions,
       // and join once it has. Not sooner: starting them while the controller still created the topics

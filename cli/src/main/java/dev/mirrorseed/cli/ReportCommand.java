@@ -1,6 +1,7 @@
 package dev.mirrorseed.cli;
 
 import dev.mirrorseed.broker.EmbeddedKafka;
+import dev.mirrorseed.broker.RunningBroker;
 import dev.mirrorseed.kafka.KafkaSettings;
 import dev.mirrorseed.report.HtmlReport;
 import dev.mirrorseed.report.JsonReport;
@@ -12,6 +13,7 @@ import dev.mirrorseed.run.RunSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,6 +66,10 @@ final class ReportCommand implements Callable<Integer> {
     if (!EmbeddedKafka.holdsData(workspace)) {
       throw new IllegalArgumentException("no embedded Kafka in " + workspace + ": give the --workspace of a push"
           + " that ran without --bootstrap-servers");
+    }
+    Optional<String> running = RunningBroker.on(workspace);
+    if (running.isPresent()) {
+      return report(kafka.on(running.get()), out, err);
     }
     try (EmbeddedKafka embedded = EmbeddedKafka.start(workspace)) {
       return report(kafka.on(embedded.bootstrapServers()), out, err);

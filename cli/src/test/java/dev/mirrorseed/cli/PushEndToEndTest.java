@@ -137,6 +137,47 @@ class PushEndToEndTest {
     assertThat(again.err()).contains("after a crash: 2 dead workers left the group");
   }
 
+  @Test
+  void pushesAndReportsUseTheBrokerKeptRunningOnTheirWorkspace(@TempDir Path work) throws Exception {
+    Path workspace = work.resolve("workspace");
+    String[] push = {"push", "--source", bundle.layout().toString(), "--private-registry",
+        registry + "/" + uniqueNamespace(), "--workspace", workspace.toString(), "--workers", "2"};
+    try (CliProcess broker = CliProcess.start(work, "broker", "broker", "--workspace", workspace.toString())) {
+      broker.awaitErr("kafka ready at ", Duration.ofMinutes(1));
+      String address = broker.err().replaceAll("(?s).*kafka ready at (\\S+):.*", "$1");
+
+      // The broker holds the workspace's lock: a push starting a broker of its own there would be refused.
+      CliRun run = CliRun.of(push);
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(run.out()).contains("using the broker running on " + workspace + " at " + address)
+          .contains("6 pushed, 6 verified, 0 failed");
+      String runId = run.out().replaceAll("(?s).*\\nrun (\\S+): .*", "$1");
+      CliRun report = CliRun.of("report", "--run", runId, "--workspace", workspace.toString());
+      assertThat(report.exitCode()).as(report.toString()).isZero();
+      assertThat(report.out()).contains("6 pushed, 6 verified, 0 failed");
+
+      broker.terminate();
+      assertThat(broker.exitCode(Duration.ofSeconds(30))).as(broker.toString()).isZero();
+    }
+    assertThat(workspace.resolve("broker.stopped")).exists();
+    assertThat(workspace.resolve("broker.address")).doesNotExist();
+
+    // A broker killed outright leaves its address behind, which the next push must not believe.
+    try (CliProcess broker = CliProcess.start(work, "killed-broker", "broker", "--workspace", workspace.toString())) {
+      broker.awaitErr("kafka ready at ", Duration.ofMinutes(1));
+      broker.kill();
+      assertThat(broker.exitCode(Duration.ofSeconds(30))).isEqualTo(137);
+    }
+    assertThat(workspace.resolve("broker.address")).exists();
+
+    CliRun own = CliRun.of(push);
+
+    assertThat(own.exitCode()).as(own.toString()).isZero();
+    assertThat(own.out()).doesNotContain("using the broker running").contains("6 pushed, 6 verified, 0 failed");
+    assertThat(workspace.resolve("broker.address")).doesNotExist();
+  }
+
   private static String uniqueNamespace() {
     return "e2e" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
   }
