@@ -38,8 +38,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code mirrorseed push}: the whole pipeline in one process. Producer, a pool of worker threads and the
  * verifier run against Kafka (an embedded broker in the workspace unless {@code --bootstrap-servers}
- * names a cluster), exactly as they would as separate processes. Each image is published the moment
- * its blobs are staged, so pushing overlaps reading the bundle.
+ * names a cluster or {@code mirrorseed broker} keeps the workspace's running), exactly as they would
+ * as separate processes. Each image is published the moment its blobs are staged, so pushing overlaps
+ * reading the bundle.
  */
 @Command(
     name = "push",
