@@ -23,19 +23,17 @@ public final class RunningBroker implements AutoCloseable {
     this.addressFile = addressFile;
   }
 
-  /** Starts the workspace's broker; pushes find it once it is {@link #announce}d. */
+  /** Starts the workspace's broker and leaves its address there, for the pushes and reports on it. */
   public static RunningBroker start(Path workspace, int port) {
     EmbeddedKafka kafka = EmbeddedKafka.start(workspace, port);
-    return new RunningBroker(kafka, workspace.toAbsolutePath().normalize().resolve(ADDRESS_FILE));
-  }
-
-  /** Leaves the broker's address in the workspace, for the pushes and reports on it, until {@link #close}. */
-  public void announce() {
+    Path addressFile = workspace.toAbsolutePath().normalize().resolve(ADDRESS_FILE);
     try {
       Files.writeString(addressFile, kafka.bootstrapServers() + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
+      kafka.close();
       throw new UncheckedIOException("cannot write " + addressFile + ": " + e.getMessage(), e);
     }
+    return new RunningBroker(kafka, addressFile);
   }
 
   /**
@@ -63,11 +61,6 @@ public final class RunningBroker implements AutoCloseable {
 
   public String bootstrapServers() {
     return kafka.bootstrapServers();
-  }
-
-  /** The broker itself, for what its start must do before any push connects. */
-  public EmbeddedKafka embedded() {
-    return kafka;
   }
 
   /** Stops the broker cleanly; pushes on the workspace start their own again. */

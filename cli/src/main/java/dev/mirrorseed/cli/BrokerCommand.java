@@ -1,8 +1,6 @@
 package dev.mirrorseed.cli;
 
 import dev.mirrorseed.broker.RunningBroker;
-import dev.mirrorseed.events.Topics;
-import dev.mirrorseed.kafka.KafkaSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,7 +12,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code mirrorseed broker}: the embedded broker of a workspace, kept running between pushes until
  * SIGTERM or SIGINT. A push or report on the workspace meanwhile uses it instead of starting and
- * stopping a broker of its own.
+ * stopping a broker of its own. Unlike push, it does not clear what a crash left on the broker (see
+ * {@link dev.mirrorseed.work.DeadWorkers}): the clients of a broker killed under them are other
+ * processes, which may still be alive and come back to it; dead ones time out as on any cluster.
  */
 @Command(
     name = "broker",
@@ -36,12 +36,6 @@ final class BrokerCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (StopSignals stop = StopSignals.install();
         RunningBroker broker = RunningBroker.start(workspace, port)) {
-      // Before any push can find it: whatever workers it knows of then died with a killed process (those
-      // of the default topic prefix; others wait out their sessions, as on any cluster).
-      KafkaSettings defaults = new KafkaSettings(broker.bootstrapServers(), new Topics(Topics.DEFAULT_PREFIX));
-      CrashLeftovers.clear(broker.embedded(), defaults)
-          .ifPresent(cleared -> err.println(CrashLeftovers.describe(cleared)));
-      broker.announce();
       err.printf("kafka ready at %s: pushes and reports on %s use it until SIGTERM or Ctrl-C stops it%n",
           broker.bootstrapServers(), workspace);
       err.flush();

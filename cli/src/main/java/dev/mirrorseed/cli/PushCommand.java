@@ -15,6 +15,7 @@ import dev.mirrorseed.resilience.Resilience;
 import dev.mirrorseed.run.RunSummary;
 import dev.mirrorseed.run.RunVerifier;
 import dev.mirrorseed.verify.Depth;
+import dev.mirrorseed.work.DeadWorkers;
 import dev.mirrorseed.work.WorkerPool;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -168,9 +169,13 @@ final class PushCommand implements Callable<Integer> {
     static Pipeline start(KafkaSettings kafka, int workers, EmbeddedKafka embedded, RegistryClients registries,
         Resilience resilience, Depth depth, Path staging, HeldPlan held, PrintWriter out) {
       boolean othersPushToo = embedded == null;
-      if (embedded != null) {
-        // The embedded broker is this process's alone: the workers it still knows of died with the last run.
-        CrashLeftovers.clear(embedded, kafka).ifPresent(cleared -> LOG.debug(CrashLeftovers.describe(cleared)));
+      if (embedded != null && embedded.startedAfterCrash()) {
+        // The embedded broker is this process's alone: the workers it still knows of died with the last
+        // run, and the new ones would wait out those members' sessions and open transactions.
+        DeadWorkers.Cleared cleared = DeadWorkers.clear(kafka);
+        embedded.deadClientsCleared();
+        LOG.debug("after a crash: {} dead workers left the group, {} of their transactions aborted, {} hanging",
+            cleared.members(), cleared.transactions(), cleared.hanging());
       }
       // The workers open their clients and transactions while the broker readies the topics' partitions,
       // and join once it has. Not sooner: starting them while the controller still created the topics
