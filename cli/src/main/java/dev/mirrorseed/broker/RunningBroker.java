@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * A workspace's broker kept running between pushes ({@code mirrorseed broker}): it leaves its address
  * in the workspace, so a {@code push} or {@code report} on that workspace uses it instead of starting
- * a broker of its own, and skips the broker's start and stop (about 1.5 s of a warm push here).
+ * a broker of its own, and skips the broker's start and stop, which a rerun that finds everything
+ * in place spends much of its time waiting for.
  */
 public final class RunningBroker implements AutoCloseable {
   static final String ADDRESS_FILE = "broker.address";
