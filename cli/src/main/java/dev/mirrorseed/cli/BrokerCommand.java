@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Keep a workspace's embedded Kafka broker running for the pushes on it, until SIGTERM or SIGINT.")
 final class BrokerCommand implements Callable<Integer> {
+  private static final int MAX_PORT = 65_535;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--workspace", paramLabel = "DIR", defaultValue = "mirrorseed-workspace",
@@ -34,6 +36,9 @@ final class BrokerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
+    if (port < 0 || port > MAX_PORT) {
+      throw new IllegalArgumentException("--port must be 0 (a free port) or 1-" + MAX_PORT + ", got " + port);
+    }
     try (StopSignals stop = StopSignals.install();
         RunningBroker broker = RunningBroker.start(workspace, port)) {
       err.printf("kafka ready at %s: pushes and reports on %s use it until SIGTERM or Ctrl-C stops it%n",

@@ -1,5 +1,6 @@
 package dev.mirrorseed.cli;
 
+import dev.mirrorseed.broker.BrokerFailedException;
 import dev.mirrorseed.broker.WorkspaceInUseException;
 import dev.mirrorseed.bundle.BundleException;
 import dev.mirrorseed.kafka.KafkaUnavailableException;
@@ -38,7 +39,10 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
   }
 
   private static ExitCode classify(Exception e) {
-    if (e instanceof RegistryUnreachableException || e instanceof KafkaUnavailableException) {
+    // A broker that could not start is Kafka unavailable too: its message says why (a port in use, a
+    // damaged workspace), and a stack trace would add nothing for the user.
+    if (e instanceof RegistryUnreachableException || e instanceof KafkaUnavailableException
+        || e instanceof BrokerFailedException) {
       return ExitCode.UNREACHABLE;
     }
     if (e instanceof BundleException || e instanceof InvalidManifestException

@@ -51,6 +51,22 @@ class CliErrorsTest {
   }
 
   @Test
+  void aBrokerOnATakenOrImpossiblePortSaysSoInOneLine(@TempDir Path work) throws IOException {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      CliRun inUse = CliRun.of("broker", "--workspace", work.resolve("ws").toString(),
+          "--port", Integer.toString(taken.getLocalPort()));
+
+      assertThat(inUse.exitCode()).isEqualTo(3);
+      assertThat(inUse.err().strip().lines()).hasSize(1);
+      assertThat(inUse.err()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use");
+    }
+    CliRun impossible = CliRun.of("broker", "--workspace", work.resolve("ws").toString(), "--port", "99999");
+
+    assertThat(impossible.exitCode()).isEqualTo(2);
+    assertThat(impossible.err().strip()).isEqualTo("mirrorseed: --port must be 0 (a free port) or 1-65535, got 99999");
+  }
+
+  @Test
   void missingSourceFailsNamingThePath(@TempDir Path work) {
     Path missing = work.resolve("no-such-bundle.tar");
 
