@@ -39,6 +39,7 @@ archive_outdated() {
   [[ ! -e "$made" ]] && return 0
   [[ -n "$(find "$ROOT/cli/target/mirrorseed-cli.jar" "$ROOT/cli/target/lib" "$ROOT/scripts/cli-java.sh" \
     "$ROOT/scripts/jit-directives.json" "$ROOT/scripts/class-data-archive.sh" "$ROOT/scripts/TrainingRegistry.java" \
+    "$ROOT/scripts/RaiseClassVersion.java" \
     -newer "$made" -print -quit 2>/dev/null)" ]]
 }
 
