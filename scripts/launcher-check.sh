@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Checks ./mirrorseed as users run it on each JDK given (a JAVA_HOME; none: the default java): that the
 # launcher writes its class archive for that JDK, that the JVM really maps it (-Xshare:on or
-# -XX:AOTMode=on make a JVM that cannot use it fail instead of starting slower), and that stdout holds
-# the command's output only (a JVM writes its warnings there). scripts/test.sh runs it on every JDK
-# under /usr/lib/jvm; one older than 17, which cannot run the CLI, is skipped. Needs a build (scripts/build-if-stale.sh makes one).
+# -XX:AOTMode=on make a JVM that cannot use it fail instead of starting slower; an AOT cache must hold
+# picocli), and that stdout holds the command's output only (a JVM writes its warnings there).
+# scripts/test.sh runs it on every JDK under /usr/lib/jvm; one older than 17, which cannot run the CLI,
+# is skipped. Needs a build (scripts/build-if-stale.sh makes one).
 #   scripts/launcher-check.sh [JAVA_HOME ...]   exits non-zero naming the first JDK that fails
 set -euo pipefail
 
@@ -37,6 +38,18 @@ check() {
     if ! [[ "$out" =~ ^mirrorseed\ [0-9][0-9A-Za-z.-]*$ ]]; then
       printf 'launcher check: %s printed %q on stdout, not just its version\n' "$name" "$out" >&2
       exit 1
+    fi
+    if [[ "$CLI_ARCHIVE" == *.aot ]]; then
+      # An AOT cache holds picocli only once its class files are raised to Java 6 (RaiseClassVersion.java).
+      loaded=$(mktemp)
+      "$JAVA" "${CLI_JAVA_OPTS[@]}" -Xlog:class+load=info:file="$loaded" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main \
+        --version > /dev/null
+      if ! grep -q "picocli.CommandLine source: shared objects file" "$loaded"; then
+        echo "launcher check: $name loads picocli from its jar, not from the AOT cache $CLI_ARCHIVE" >&2
+        rm -f "$loaded"
+        exit 1
+      fi
+      rm -f "$loaded"
     fi
     echo "launcher check: $name ($JAVA_BUILD) starts with $(basename "$CLI_ARCHIVE")" >&2
   )
