@@ -104,7 +104,7 @@ public record KafkaSettings(String bootstrapServers, Topics topics) {
       // member is in the group within about a heartbeat (the KIP-848 protocol waits for the broker's
       // 5 s heartbeat interval before it hands partitions to a second member).
       props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
-      // Members learn of a rebalance at their next heartbeat. A pool's workers join within a few ms of
+      // Members learn of a rebalance at their next heartbeat. A pool's workers join within ~30 ms of
       // each other, but one that comes just after the others formed the group rebalances it again,
       // twice with the cooperative assignor: at 500 ms that cost ~1 s in 3 of 16 warm pushes with the
       // broker kept running (workers joined 2.2-2.3 s after the JVM started instead of 1.1-1.4 s); at
