@@ -116,9 +116,8 @@ final class PushCommand implements Callable<Integer> {
 
       // Images found before the run can be published wait in a HeldPlan.
       HeldPlan held = new HeldPlan();
-      // On an external cluster, `work` processes elsewhere may take some of the run's requests. On a
-      // thread of its own, also when the broker was there already: the bundle is read meanwhile.
-      CompletableFuture<Pipeline> pipeline = broker.thenApplyAsync(embedded -> Pipeline.start(
+      // On an external cluster, `work` processes elsewhere may take some of the run's requests.
+      CompletableFuture<Pipeline> pipeline = broker.thenApply(embedded -> Pipeline.start(
           kafka.on(embedded == null ? cluster : embedded.bootstrapServers()),
           workerCount, embedded, registries.clients, registries.resilience, deep.depth(), staging, held, out));
       pipeline.whenComplete((ready, failure) -> {
