@@ -41,15 +41,12 @@ check() {
     fi
     if [[ "$CLI_ARCHIVE" == *.aot ]]; then
       # An AOT cache holds picocli only once its class files are raised to Java 6 (RaiseClassVersion.java).
-      loaded=$(mktemp)
-      "$JAVA" "${CLI_JAVA_OPTS[@]}" -Xlog:class+load=info:file="$loaded" -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main \
-        --version > /dev/null
-      if ! grep -q "picocli.CommandLine source: shared objects file" "$loaded"; then
+      loaded=$("$JAVA" "${CLI_JAVA_OPTS[@]}" -Xlog:class+load=info:stdout -cp "$CLI_CLASSPATH" dev.mirrorseed.cli.Main \
+        --version)
+      if [[ "$loaded" != *"picocli.CommandLine source: shared objects file"* ]]; then
         echo "launcher check: $name loads picocli from its jar, not from the AOT cache $CLI_ARCHIVE" >&2
-        rm -f "$loaded"
         exit 1
       fi
-      rm -f "$loaded"
     fi
     echo "launcher check: $name ($JAVA_BUILD) starts with $(basename "$CLI_ARCHIVE")" >&2
   )
