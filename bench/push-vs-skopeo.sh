@@ -139,10 +139,7 @@ export BUNDLE WORK NS ceiling_digest
 mirrorseed_push_on_running_broker() {
   "${MIRRORSEED[@]}" broker --workspace "$WORK/ws" 2> "$WORK/broker.err" &
   broker_pid=$!
-  until grep -q "kafka ready at" "$WORK/broker.err"; do
-    kill -0 "$broker_pid" 2> /dev/null || { cat "$WORK/broker.err" >&2; exit 1; }
-    sleep 0.1
-  done
+  await_line "$WORK/broker.err" '^kafka ready at ' "mirrorseed broker" "$broker_pid"
   "${MIRRORSEED[@]}" push --source "$BUNDLE" --private-registry "$REG/$NS" --workspace "$WORK/ws" \
     > "$WORK/last.log" 2>&1 || { tail -n 20 "$WORK/last.log" >&2; exit 1; }
   mirrorseed_push "rerun, broker up" keep

@@ -76,15 +76,6 @@ stop_pids() { # pid...: stops processes this script started, and forgets them
   done
   pids=("${kept[@]}")
 }
-await_line() { # file pattern what pid: waits until a started process has printed a line
-  for _ in $(seq 1 600); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$4" 2>/dev/null || { echo "$3 exited early:" >&2; tail -n 20 "$1" "$1.err" >&2 2>/dev/null; exit 1; }
-    sleep 0.1
-  done
-  echo "$3 not ready within 60 s" >&2
-  exit 1
-}
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
