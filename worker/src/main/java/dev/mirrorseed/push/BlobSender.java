@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -299,7 +300,7 @@ final class BlobSender {
   private BlobTransfer transfer(String into, Descriptor blob, Optional<String> mountFrom) {
     Path file = ImagePusher.blobFile(staging, blob.digest());
     AtomicBoolean triedBefore = new AtomicBoolean();
-    return attempts.restartable(() -> resilience.upload(() -> {
+    Supplier<BlobTransfer> oneTry = () -> {
       if (triedBefore.getAndSet(true)) {
         if (ImagePusher.isWhole(registry.blobSize(into, blob.digest()), blob)) {
           return mountFrom.isPresent() ? new BlobTransfer(true, 0) : new BlobTransfer(false, blob.size());
@@ -308,7 +309,10 @@ final class BlobSender {
       return mountFrom.isPresent()
           ? registry.mountBlob(into, blob, mountFrom.get(), file)
           : registry.uploadBlob(into, blob, file);
-    }));
+    };
+    return attempts.restartable(() -> mountFrom.isPresent()
+        ? resilience.mount(oneTry)
+        : resilience.upload(blob.size(), oneTry));
   }
 
 }

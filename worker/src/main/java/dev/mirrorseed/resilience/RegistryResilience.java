@@ -5,16 +5,13 @@ import dev.mirrorseed.registry.ExchangePolicy;
 import dev.mirrorseed.registry.RegistryClient;
 import dev.mirrorseed.registry.RegistryException;
 import dev.mirrorseed.registry.RegistryUnreachableException;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
  * The resilience of one registry in this process, shared by every thread that talks to it: the retry
  * policy, the circuit breaker ({@link RegistryHealth}) and the request and bandwidth limits, which its
- * {@link RegistryClient} applies to every exchange ({@link #exchanges()}), and the bulkhead bounding
+ * {@link RegistryClient} applies to every exchange ({@link #exchanges()}), and the {@link UploadSlots} bounding
  * concurrent blob uploads.
  */
 public final class RegistryResilience {
@@ -22,13 +19,10 @@ public final class RegistryResilience {
   public static final String PUSH = "push";
   public static final String VERIFY = "verify";
   public static final String PING = "ping";
-  /** An upload waits for a free slot as long as it takes: the bulkhead paces uploads, it never fails one. */
-  private static final Duration UPLOAD_SLOT_WAIT = Duration.ofDays(1);
-
   private final RegistryRetry retry;
   private final RegistryHealth health;
   private final RegistryExchanges exchanges;
-  private final Bulkhead uploads;
+  private final UploadSlots uploads;
   private final RegistryMetrics metrics;
 
   private RegistryResilience(String registry, RegistryRetry retry, ResiliencePolicy policy, RegistryMetrics metrics) {
@@ -37,12 +31,8 @@ public final class RegistryResilience {
     this.health = new RegistryHealth(registry, metrics);
     this.exchanges = new RegistryExchanges(health.breaker(),
         new RateLimits(registry, policy.requestsPerSecond(), policy.uploadBytesPerSecond(), metrics));
-    this.uploads = Bulkhead.of("uploads to " + registry, BulkheadConfig.custom()
-        .maxConcurrentCalls(policy.maxConcurrentUploads())
-        .maxWaitDuration(UPLOAD_SLOT_WAIT)
-        .build());
-    metrics.activeUploads(uploads, bulkhead -> bulkhead.getBulkheadConfig().getMaxConcurrentCalls()
-        - bulkhead.getMetrics().getAvailableConcurrentCalls());
+    this.uploads = new UploadSlots(policy.maxConcurrentUploads(), registry);
+    metrics.activeUploads(uploads, UploadSlots::busy);
   }
 
   public static RegistryResilience of(String registry, ResiliencePolicy policy, RegistryMetrics metrics) {
@@ -61,9 +51,14 @@ public final class RegistryResilience {
         failure instanceof RegistryException registryError ? registryError.statusCode() : 0));
   }
 
-  /** Runs one try of a blob upload (or mount) when one of the bulkhead's slots is free. */
-  public <T> T upload(Supplier<T> transfer) {
-    return uploads.executeSupplier(transfer);
+  /** Runs one try of a blob upload of {@code bytes} when one of the {@link UploadSlots} is free. */
+  public <T> T upload(long bytes, Supplier<T> transfer) {
+    return uploads.run(false, bytes, transfer);
+  }
+
+  /** Runs one try of a blob mount when one of the {@link UploadSlots} is free; mounts go first. */
+  public <T> T mount(Supplier<T> transfer) {
+    return uploads.run(true, 0, transfer);
   }
 
   /** What the registry's {@link RegistryClient} does around each exchange: breaker, limits, retries. */
