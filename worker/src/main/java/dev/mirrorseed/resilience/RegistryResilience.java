@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 /**
  * The resilience of one registry in this process, shared by every thread that talks to it: the retry
  * policy, the circuit breaker ({@link RegistryHealth}) and the request and bandwidth limits, which its
- * {@link RegistryClient} applies to every exchange ({@link #exchanges()}), and the {@link UploadSlots} bounding
- * concurrent blob uploads.
+ * {@link RegistryClient} applies to every exchange ({@link #exchanges()}), and the bulkhead bounding
+ * concurrent blob uploads ({@link UploadSlots}).
  */
 public final class RegistryResilience {
   /** Callers named in retry metrics. */
