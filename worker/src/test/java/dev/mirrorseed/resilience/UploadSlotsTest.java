@@ -15,18 +15,19 @@ import org.junit.jupiter.api.Test;
 /** Never more transfers at once than slots; a freed slot goes to a mount, then to the largest upload. */
 class UploadSlotsTest {
   private final List<String> order = new CopyOnWriteArrayList<>();
+  /** One slot, taken by a transfer named "holder" until {@link #holding} counts down. */
+  private final UploadSlots slots = new UploadSlots(1, "r:1");
+  private final CountDownLatch holding = new CountDownLatch(1);
 
   @Test
   void aFreedSlotGoesToTheMountsThenToTheLargestUploadsThenInArrivalOrder() throws Exception {
-    UploadSlots slots = new UploadSlots(1, "r:1");
-    CountDownLatch holding = new CountDownLatch(1);
-    Thread holder = waitingFor(slots, false, 1, "holder", holding);
+    Thread holder = waitingFor(false, 1, "holder", holding);
     List<Thread> waiters = new ArrayList<>();
-    waiters.add(waitingFor(slots, false, 10, "small", null));
-    waiters.add(waitingFor(slots, false, 5_000, "large", null));
-    waiters.add(waitingFor(slots, true, 0, "mount", null));
-    waiters.add(waitingFor(slots, false, 5_000, "large, later", null));
-    waiters.add(waitingFor(slots, false, 300, "middle", null));
+    waiters.add(waitingFor(false, 10, "small", null));
+    waiters.add(waitingFor(false, 5_000, "large", null));
+    waiters.add(waitingFor(true, 0, "mount", null));
+    waiters.add(waitingFor(false, 5_000, "large, later", null));
+    waiters.add(waitingFor(false, 300, "middle", null));
 
     holding.countDown();
     holder.join(10_000);
@@ -40,14 +41,14 @@ class UploadSlotsTest {
 
   @Test
   void neverMoreTransfersAtOnceThanSlots() throws Exception {
-    UploadSlots slots = new UploadSlots(3, "r:1");
+    UploadSlots threeSlots = new UploadSlots(3, "r:1");
     AtomicInteger running = new AtomicInteger();
     AtomicInteger mostAtOnce = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       long bytes = i * 100L;
       boolean mount = i % 4 == 0;
-      Thread thread = new Thread(() -> slots.run(mount, bytes, () -> {
+      Thread thread = new Thread(() -> threeSlots.run(mount, bytes, () -> {
         mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
         sleep(20);
         running.decrementAndGet();
@@ -61,14 +62,12 @@ class UploadSlotsTest {
     }
 
     assertThat(mostAtOnce.get()).isEqualTo(3);
-    assertThat(slots.busy()).isZero();
+    assertThat(threeSlots.busy()).isZero();
   }
 
   @Test
   void aTransferInterruptedWhileWaitingLeavesWithoutTakingASlot() throws Exception {
-    UploadSlots slots = new UploadSlots(1, "r:1");
-    CountDownLatch holding = new CountDownLatch(1);
-    Thread holder = waitingFor(slots, false, 1, "holder", holding);
+    Thread holder = waitingFor(false, 1, "holder", holding);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread interrupted = new Thread(() -> failure.set(catchThrowable(() -> slots.run(false, 99, () -> {
       order.add("interrupted");
@@ -78,7 +77,7 @@ class UploadSlotsTest {
     awaitWaiting(interrupted);
     interrupted.interrupt();
     interrupted.join(10_000);
-    Thread next = waitingFor(slots, false, 1, "next", null);
+    Thread next = waitingFor(false, 1, "next", null);
 
     holding.countDown();
     holder.join(10_000);
@@ -94,7 +93,7 @@ class UploadSlotsTest {
    * Starts a transfer that records its name once in a slot, and holds it until {@code release} (if
    * any) counts down; returns once it runs or waits for a slot.
    */
-  private Thread waitingFor(UploadSlots slots, boolean mount, long bytes, String name, CountDownLatch release)
+  private Thread waitingFor(boolean mount, long bytes, String name, CountDownLatch release)
       throws InterruptedException {
     CountDownLatch inSlot = new CountDownLatch(1);
     Thread thread = new Thread(() -> slots.run(mount, bytes, () -> {
