@@ -149,8 +149,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     closed = true;
     try {
-      server.shutdown();
-      server.awaitShutdown();
+      shutDown(server);
       if (!afterCrash || deadClientsCleared) {
         markStoppedCleanly();
       }
@@ -266,10 +265,17 @@ public final class EmbeddedKafka implements AutoCloseable {
       return;
     }
     try {
-      server.shutdown();
-      server.awaitShutdown();
+      shutDown(server);
     } catch (RuntimeException e) {
       LOG.warn("kafka broker did not stop cleanly after a failed start: {}", e.toString());
+    }
+  }
+
+  /** Shuts {@code server} down and waits until it has, without waiting out its raft reaper's poll. */
+  private static void shutDown(KafkaRaftServer server) {
+    try (RaftReaperWakeup wakeup = RaftReaperWakeup.watch()) {
+      server.shutdown();
+      server.awaitShutdown();
     }
   }
 }
