@@ -19,7 +19,6 @@ final class RaftReaperWakeup implements AutoCloseable {
   private static final Duration LOOK_EVERY = Duration.ofMillis(1);
 
   private final Thread watcher;
-  private volatile boolean open = true;
 
   private RaftReaperWakeup(List<ShutdownableThread> reapers) {
     watcher = new Thread(() -> interruptOnceShutDown(reapers), "raft-reaper-wakeup");
@@ -32,16 +31,16 @@ final class RaftReaperWakeup implements AutoCloseable {
     return new RaftReaperWakeup(reapers());
   }
 
+  /** Stops watching: the watcher's next pause ends it, as nothing it does clears the interrupt. */
   @Override
   public void close() {
-    open = false;
     watcher.interrupt();
   }
 
-  private void interruptOnceShutDown(List<ShutdownableThread> reapers) {
+  private static void interruptOnceShutDown(List<ShutdownableThread> reapers) {
     List<ShutdownableThread> waiting = new ArrayList<>(reapers);
     try {
-      while (open && !waiting.isEmpty()) {
+      while (!waiting.isEmpty()) {
         waiting.removeIf(reaper -> {
           if (reaper.isShutdownInitiated() && reaper.isAlive()) {
             reaper.interrupt();
