@@ -149,6 +149,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     closed = true;
     try {
+      CoordinatorLogRolling.ensure(dataDir, bootstrapServers);
       shutDown(server);
       if (!afterCrash || deadClientsCleared) {
         markStoppedCleanly();

@@ -86,6 +86,42 @@ class EmbeddedKafkaTest {
   }
 
   @Test
+  void theCoordinatorsLogsRollSoThatTheCleanerCompactsThemWithinARun() throws Exception {
+    Path made = dir.resolve(CoordinatorLogRolling.MADE);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+      try (Admin admin = admin(kafka)) {
+        admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+        awaitLeader(admin);
+      }
+      produce(kafka);
+      consumeAndCommit(kafka);
+      commitTransaction(kafka);
+      assertThat(made).as("made at the stop, once both topics exist").doesNotExist();
+    }
+    assertThat(made).hasContent("segment.ms=10000");
+
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir); Admin admin = admin(kafka)) {
+      for (String topic : CoordinatorLogRolling.TOPICS) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("segment.ms").value())
+            .as(topic).isEqualTo("10000");
+      }
+      // The next transaction after the roll interval rolls the segment the first one went to.
+      commitTransaction(kafka);
+      Thread.sleep(CoordinatorLogRolling.ROLL_EVERY.toMillis() + 200);
+      commitTransaction(kafka);
+      // Kafka's cleaner would look next 15 s after the start, ~4 s from here.
+      Path cleaned = dir.resolve("kafka/cleaner-offset-checkpoint");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (!Files.exists(cleaned) || !Files.readString(cleaned).contains("__transaction_state 0 ")) {
+        assertThat(System.nanoTime()).as("__transaction_state compacted within 2 s of the roll")
+            .isLessThan(deadline);
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  @Test
   void aBrokerStartedWhereTheLastOneDiedRunningLetsTheDeadOnesRegistrationExpireSoon() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
       assertThat(kafka.startedAfterCrash()).as("on a fresh directory").isFalse();
@@ -175,6 +211,21 @@ class EmbeddedKafkaTest {
     }
     for (int i = 0; i < RECORDS; i++) {
       assertThat(acks.get(i).get(10, TimeUnit.SECONDS).offset()).isEqualTo(i);
+    }
+  }
+
+  /** Writes to the transaction coordinator's log (and creates it on first use). */
+  private static void commitTransaction(EmbeddedKafka kafka) {
+    Map<String, Object> props = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-transactions",
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(TOPIC, "key", "in a transaction"));
+      producer.commitTransaction();
     }
   }
 

@@ -1,0 +1,84 @@
+package dev.mirrorseed.broker;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.internals.Topic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets the log cleaner keep Kafka's group and transaction state small, so that a start on a workspace
+ * does not replay every run of the week before it.
+ *
+ * <p>At every start the group and transaction coordinators read their internal topic from its first
+ * record, and no worker can join its group or begin a transaction before. Those topics are compacted,
+ * but the cleaner only takes segments that have rolled, and theirs roll at 100 MiB or once 7 days old:
+ * on a workspace with ~210 runs of the bench's bundle each load took 240-530 ms. Rolled every
+ * {@link #ROLL_EVERY} of use, they are cleaned down to about the latest state of each group and
+ * transaction as runs go (76-160 ms there from the third run on). The setting is the topics' own, kept
+ * by the controller, so it is made once per workspace, once they exist (some client has used a group
+ * and a transaction). Only these two: rolling mirrorseed's own topics as often would leave a segment,
+ * and its open files, per run and partition.
+ */
+final class CoordinatorLogRolling {
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatorLogRolling.class);
+  static final Duration ROLL_EVERY = Duration.ofSeconds(10);
+  static final List<String> TOPICS = List.of(Topic.GROUP_METADATA_TOPIC_NAME, Topic.TRANSACTION_STATE_TOPIC_NAME);
+  /** In the workspace once the topics roll; holds the setting made, so that a changed one is made again. */
+  static final String MADE = "coordinator-logs.rolling";
+  /** A stop waits for this at most, and only until the setting is made. */
+  private static final Duration WITHIN = Duration.ofSeconds(2);
+
+  private CoordinatorLogRolling() {}
+
+  /** Makes the setting on the broker at {@code bootstrap} unless {@code dataDir} records it as made. */
+  static void ensure(Path dataDir, String bootstrap) {
+    Path made = dataDir.resolve(MADE);
+    String setting = TopicConfig.SEGMENT_MS_CONFIG + "=" + ROLL_EVERY.toMillis();
+    if (setting.equals(read(made))) {
+      return;
+    }
+    AlterConfigOp roll = new AlterConfigOp(new ConfigEntry(
+        TopicConfig.SEGMENT_MS_CONFIG, Long.toString(ROLL_EVERY.toMillis())), AlterConfigOp.OpType.SET);
+    Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) WITHIN.toMillis(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) WITHIN.toMillis()));
+    try {
+      admin.incrementalAlterConfigs(TOPICS.stream().collect(Collectors.toMap(
+              topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic), topic -> List.of(roll))))
+          .all().get(WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+      Files.writeString(made, setting);
+    } catch (ExecutionException | TimeoutException | IOException e) {
+      // Most often a topic no client has needed yet; the next stop tries again.
+      LOG.debug("coordinator logs on {} not set to roll: {}", bootstrap, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      admin.close(Duration.ZERO);
+    }
+  }
+
+  private static String read(Path made) {
+    try {
+      return Files.readString(made, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return ""; // missing or unreadable: made again, which costs a stop one request
+    }
+  }
+}
