@@ -2,6 +2,7 @@ package dev.mirrorseed.broker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * on a workspace with ~210 runs of the bench's bundle each load took 240-530 ms. Rolled every
  * {@link #ROLL_EVERY} of use, they are cleaned down to about the latest state of each group and
  * transaction as runs go (76-160 ms there from the third run on). The setting is the topics' own, kept
- * by the controller, so it is made once per workspace, once they exist (some client has used a group
- * and a transaction). Only these two: rolling mirrorseed's own topics as often would leave a segment,
- * and its open files, per run and partition.
+ * by the controller, so it is made once per workspace, and only once they hold enough to be worth the
+ * ~50 ms it adds to that stop ({@link #WORTH_ROLLING}). Only these two: rolling mirrorseed's own topics
+ * as often would leave a segment, and its open files, per run and partition.
  */
 final class CoordinatorLogRolling {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorLogRolling.class);
@@ -41,16 +42,24 @@ final class CoordinatorLogRolling {
   static final List<String> TOPICS = List.of(Topic.GROUP_METADATA_TOPIC_NAME, Topic.TRANSACTION_STATE_TOPIC_NAME);
   /** In the workspace once the topics roll; holds the setting made, so that a changed one is made again. */
   static final String MADE = "coordinator-logs.rolling";
+  /**
+   * Below this the two loads took 30-80 ms, as on a fresh workspace. A run of the bench's bundle adds
+   * ~11 kB, one of four small images ~5 kB.
+   */
+  static final long WORTH_ROLLING = 256 * 1024;
   /** A stop waits for this at most, and only until the setting is made. */
   private static final Duration WITHIN = Duration.ofSeconds(2);
 
   private CoordinatorLogRolling() {}
 
-  /** Makes the setting on the broker at {@code bootstrap} unless {@code dataDir} records it as made. */
-  static void ensure(Path dataDir, String bootstrap) {
+  /**
+   * Makes the setting on the broker at {@code bootstrap}, whose log is in {@code logDir}, unless
+   * {@code dataDir} records it as made or the topics hold too little to be worth it yet.
+   */
+  static void ensure(Path dataDir, Path logDir, String bootstrap) {
     Path made = dataDir.resolve(MADE);
     String setting = TopicConfig.SEGMENT_MS_CONFIG + "=" + ROLL_EVERY.toMillis();
-    if (setting.equals(read(made))) {
+    if (setting.equals(read(made)) || bytesHeld(logDir) < WORTH_ROLLING) {
       return;
     }
     AlterConfigOp roll = new AlterConfigOp(new ConfigEntry(
@@ -72,6 +81,24 @@ final class CoordinatorLogRolling {
     } finally {
       admin.close(Duration.ZERO);
     }
+  }
+
+  /** What the topics' partitions (directories {@code <topic>-<partition>}) hold on disk. */
+  private static long bytesHeld(Path logDir) {
+    long bytes = 0;
+    try (DirectoryStream<Path> partitions = Files.newDirectoryStream(logDir,
+        dir -> TOPICS.stream().anyMatch(topic -> dir.getFileName().toString().startsWith(topic + "-")))) {
+      for (Path partition : partitions) {
+        try (DirectoryStream<Path> segments = Files.newDirectoryStream(partition, "*.log")) {
+          for (Path segment : segments) {
+            bytes += Files.size(segment);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // Unreadable: counted as little, so a stop never fails over what only saves later starts time.
+    }
+    return bytes;
   }
 
   private static String read(Path made) {
