@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>At every start the group and transaction coordinators read their internal topic from its first
  * record, and no worker can join its group or begin a transaction before. Those topics are compacted,
  * but the cleaner only takes segments that have rolled, and theirs roll at 100 MiB or once 7 days old:
- * on a workspace with ~210 runs of the bench's bundle each load took 240-530 ms. Rolled every
+ * on a workspace with ~210 runs of the bench's bundle each load took 210-530 ms. Rolled every
  * {@link #ROLL_EVERY} of use, they are cleaned down to about the latest state of each group and
- * transaction as runs go (76-160 ms there from the third run on). The setting is the topics' own, kept
+ * transaction as runs go (56-160 ms there from the third run on). The setting is the topics' own, kept
  * by the controller, so it is made once per workspace, and only once they hold enough to be worth the
  * ~50 ms it adds to that stop ({@link #WORTH_ROLLING}). Only these two: rolling mirrorseed's own topics
  * as often would leave a segment, and its open files, per run and partition.
@@ -40,7 +40,10 @@ final class CoordinatorLogRolling {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorLogRolling.class);
   static final Duration ROLL_EVERY = Duration.ofSeconds(10);
   static final List<String> TOPICS = List.of(Topic.GROUP_METADATA_TOPIC_NAME, Topic.TRANSACTION_STATE_TOPIC_NAME);
-  /** In the workspace once the topics roll; holds the setting made, so that a changed one is made again. */
+  /**
+   * In Kafka's log directory once the topics roll, so that it goes with them if that is deleted; holds
+   * the setting made, so that a changed one is made again.
+   */
   static final String MADE = "coordinator-logs.rolling";
   /**
    * Below this the two loads took 30-80 ms, as on a fresh workspace. A run of the bench's bundle adds
@@ -53,11 +56,11 @@ final class CoordinatorLogRolling {
   private CoordinatorLogRolling() {}
 
   /**
-   * Makes the setting on the broker at {@code bootstrap}, whose log is in {@code logDir}, unless
-   * {@code dataDir} records it as made or the topics hold too little to be worth it yet.
+   * Makes the setting on the broker at {@code bootstrap}, whose log is in {@code logDir}, unless it is
+   * made already or the topics hold too little to be worth it yet.
    */
-  static void ensure(Path dataDir, Path logDir, String bootstrap) {
-    Path made = dataDir.resolve(MADE);
+  static void ensure(Path logDir, String bootstrap) {
+    Path made = logDir.resolve(MADE);
     String setting = TopicConfig.SEGMENT_MS_CONFIG + "=" + ROLL_EVERY.toMillis();
     if (setting.equals(read(made)) || bytesHeld(logDir) < WORTH_ROLLING) {
       return;
@@ -74,7 +77,7 @@ final class CoordinatorLogRolling {
           .all().get(WITHIN.toMillis(), TimeUnit.MILLISECONDS);
       Files.writeString(made, setting);
     } catch (ExecutionException | TimeoutException | IOException e) {
-      // Most often a topic no client has needed yet; the next stop tries again.
+      // A broker too slow to answer, or a topic no client has needed yet: the next stop tries again.
       LOG.debug("coordinator logs on {} not set to roll: {}", bootstrap, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -149,7 +149,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     closed = true;
     try {
-      CoordinatorLogRolling.ensure(dataDir, dataDir.resolve(LOG_DIR), bootstrapServers);
+      CoordinatorLogRolling.ensure(dataDir.resolve(LOG_DIR), bootstrapServers);
       shutDown(server);
       if (!afterCrash || deadClientsCleared) {
         markStoppedCleanly();

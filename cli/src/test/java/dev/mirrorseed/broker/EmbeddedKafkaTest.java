@@ -87,7 +87,7 @@ class EmbeddedKafkaTest {
 
   @Test
   void theCoordinatorsLogsRollSoThatTheCleanerCompactsThemWithinARun() throws Exception {
-    Path made = dir.resolve(CoordinatorLogRolling.MADE);
+    Path made = dir.resolve("kafka").resolve(CoordinatorLogRolling.MADE);
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
       try (Admin admin = admin(kafka)) {
         admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
