@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -102,13 +103,14 @@ class EmbeddedKafkaTest {
       commitOffsetsWorth(kafka, CoordinatorLogRolling.WORTH_ROLLING);
       assertThat(made).as("made at the stop").doesNotExist();
     }
-    assertThat(made).hasContent("segment.ms=10000");
+    assertThat(made).hasContent("min.cleanable.dirty.ratio=0.1\nsegment.ms=10000");
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir); Admin admin = admin(kafka)) {
       for (String topic : CoordinatorLogRolling.TOPICS) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("segment.ms").value())
-            .as(topic).isEqualTo("10000");
+        Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        assertThat(config.get("segment.ms").value()).as(topic).isEqualTo("10000");
+        assertThat(config.get("min.cleanable.dirty.ratio").value()).as(topic).isEqualTo("0.1");
       }
       // The next transaction after the roll interval rolls the segment the first one went to.
       commitTransaction(kafka);
