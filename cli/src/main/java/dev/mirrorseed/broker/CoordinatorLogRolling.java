@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * but the cleaner only takes segments that have rolled, and theirs roll at 100 MiB or once 7 days old:
  * on a workspace with ~210 runs of the bench's bundle each load took 210-530 ms. Rolled every
  * {@link #ROLL_EVERY} of use, they are cleaned as runs go, down to about the latest state of each group
- * and transaction (74-154 ms there in every fifth of the next 30 runs). The settings are the topics' own, kept by
- * the controller, so they are made once per workspace, and only once the topics hold enough to be worth
- * the ~50 ms that adds to a stop ({@link #WORTH_ROLLING}). Only these two topics: rolling mirrorseed's
- * own as often would leave a segment, and its open files, per run and partition.
+ * and transaction (74-154 ms there in every fifth of the next 30 runs). The settings are the topics'
+ * own, kept by the controller, so they are made once per workspace, and only once the topics hold
+ * enough to be worth the ~50 ms that adds to a stop ({@link #WORTH_ROLLING}). Only these two topics:
+ * rolling mirrorseed's own as often would leave a segment, and its open files, per run and partition.
  */
 final class CoordinatorLogRolling {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorLogRolling.class);

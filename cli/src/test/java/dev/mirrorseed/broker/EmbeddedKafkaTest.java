@@ -222,13 +222,8 @@ class EmbeddedKafkaTest {
 
   /** Commits the group's offset again and again, with metadata of Kafka's maximum size, until {@code bytes}. */
   private static void commitOffsetsWorth(EmbeddedKafka kafka, long bytes) {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, GROUP,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     String metadata = "m".repeat(4096);
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+    try (KafkaConsumer<String, String> consumer = groupMember(kafka)) {
       for (long written = 0; written < bytes; written += metadata.length()) {
         consumer.commitSync(Map.of(PARTITION, new OffsetAndMetadata(RECORDS, metadata)));
       }
@@ -251,15 +246,8 @@ class EmbeddedKafkaTest {
   }
 
   private static List<String> consumeAndCommit(EmbeddedKafka kafka) {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, GROUP,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+    try (KafkaConsumer<String, String> consumer = groupMember(kafka)) {
       consumer.subscribe(List.of(TOPIC));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (values.size() < RECORDS && System.nanoTime() < deadline) {
@@ -270,5 +258,16 @@ class EmbeddedKafkaTest {
       consumer.commitSync();
     }
     return values;
+  }
+
+  /** A consumer in {@link #GROUP} that commits only when told to. */
+  private static KafkaConsumer<String, String> groupMember(EmbeddedKafka kafka) {
+    return new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, GROUP,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
   }
 }
