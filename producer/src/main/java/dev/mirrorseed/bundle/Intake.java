@@ -70,8 +70,12 @@ final class Intake {
     return new StagedFile(expected, head);
   }
 
-  /** A blob of a layout directory used in place: hashed where it lies, refused when it does not match. */
-  void inPlace(Path file, Digest digest) {
+  /**
+   * Checks a blob of a layout directory used in place: its size against the limit, its content against
+   * its name (hashed where it lies). Tells the visitor nothing, so several threads may check at once;
+   * {@link #report} does, on the reading thread.
+   */
+  InPlaceBlob checkInPlace(Path file, Digest digest) {
     long size;
     try {
       size = Files.size(file);
@@ -79,16 +83,23 @@ final class Intake {
       throw new UncheckedIOException("cannot read blob file " + file + ": " + e.getMessage(), e);
     }
     if (size > maxBlobBytes) {
-      visitor.blobRefused("", digest, "blob " + digest + " (file " + file + ") " + overLimit(size));
-      return;
+      return new InPlaceBlob(digest, size, "blob " + digest + " (file " + file + ") " + overLimit(size));
     }
     try {
       store.verify(new Descriptor(UNKNOWN_MEDIA_TYPE, digest, size));
     } catch (BlobMismatchException e) {
-      visitor.blobRefused("", digest, e.getMessage() + ": the bundle is corrupt; re-create or re-download it");
-      return;
+      return new InPlaceBlob(digest, size, e.getMessage() + ": the bundle is corrupt; re-create or re-download it");
     }
-    visitor.blobStaged(digest, size);
+    return new InPlaceBlob(digest, size, null);
+  }
+
+  /** Tells the visitor what {@link #checkInPlace} found: the blob staged, or refused and why. */
+  void report(InPlaceBlob checked) {
+    if (checked.refusal() != null) {
+      visitor.blobRefused("", checked.digest(), checked.refusal());
+    } else {
+      visitor.blobStaged(checked.digest(), checked.size());
+    }
   }
 
   /** A file no digest names (a docker-save layer or config): its hash names it. Null when over the limit. */
