@@ -32,7 +32,9 @@ final class HttpClientTransport implements Transport {
   /** How the JDK reports a CONNECT the proxy answered with neither 200 nor 407. */
   private static final Pattern TUNNEL_FAILED = Pattern.compile("Tunnel failed, got: (\\d{3})");
 
-  private final HttpClient http;
+  /** Built at first use: a plain-HTTP registry's checks and uploads may never need it (SendfileTransport). */
+  private final HttpClient.Builder builder;
+  private HttpClient http;
   private final RegistryTls tls;
   private final URI registry;
   private final ProxyServer proxy;
@@ -66,7 +68,14 @@ final class HttpClientTransport implements Transport {
       }
       proxy.authenticator().ifPresent(builder::authenticator);
     }
-    this.http = builder.build();
+    this.builder = builder;
+  }
+
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http = builder.build();
+    }
+    return http;
   }
 
   @Override
@@ -74,7 +83,7 @@ final class HttpClientTransport implements Transport {
       throws IOException, InterruptedException {
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request, body);
+      response = http().send(request, body);
     } catch (IOException e) {
       throw belowHttp(e);
     }
@@ -137,7 +146,11 @@ final class HttpClientTransport implements Transport {
   @Override
   public void close() {
     // HttpClient only became closeable in Java 21; on 17 its pool dies with the last reference.
-    if (http instanceof AutoCloseable closeable) {
+    HttpClient built;
+    synchronized (this) {
+      built = http;
+    }
+    if (built instanceof AutoCloseable closeable) {
       try {
         closeable.close();
       } catch (Exception e) {

@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
@@ -31,40 +32,46 @@ import java.util.concurrent.Flow;
 import javax.net.ssl.SSLSession;
 
 /**
- * One plain-HTTP/1.1 request whose body is a {@link FileBody}, on a connection of its own: the head is
- * written, the file goes to the socket by {@code sendfile} (no copy through the heap, hardly any CPU,
- * which a registry on the same cores needs for hashing), and the response is read back. The connection
- * is closed afterwards: one connect per large blob costs nothing next to its upload. The request's
- * timeout bounds the whole exchange, as it does in the JDK's client.
+ * One plain-HTTP/1.1 request and its answer. An upload's body, a {@link FileBody}, goes to the socket by
+ * {@code sendfile} (no copy through the heap, hardly any CPU, which a registry on the same cores needs
+ * for hashing) on a connection of its own, closed afterwards: one connect per large blob costs nothing
+ * next to its upload. A request without a body goes on a kept-alive connection. The request's timeout
+ * bounds the whole exchange, as it does in the JDK's client.
  */
 final class SendfileExchange implements AutoCloseable {
   private static final int MAX_HEAD_BYTES = 64 * 1024;
-  /** Answers to an upload are empty or a little JSON; anything larger is not a registry talking. */
-  private static final int MAX_BODY_BYTES = 1024 * 1024;
+  /**
+   * Answers to an upload are empty or a little JSON, and a manifest is at most 4 MiB: more is not a
+   * registry talking.
+   */
+  private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
   /** How long to wait for an answer the registry may have sent before it stopped reading the body. */
   private static final Duration EARLY_ANSWER_WAIT = Duration.ofSeconds(2);
 
   private final HttpRequest request;
+  private final PlainConnection connection;
   private final SocketChannel socket;
   private final Selector selector;
   private final long deadline;
   private ByteBuffer received = ByteBuffer.allocate(16 * 1024);
+  /** Whether the answer left the connection fit for another request: complete, and nothing after it. */
+  private boolean reusable;
 
-  private SendfileExchange(HttpRequest request) throws IOException {
+  private SendfileExchange(HttpRequest request, PlainConnection connection) {
     this.request = request;
     this.deadline = request.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
-    this.socket = SocketChannel.open();
-    this.selector = Selector.open();
-    socket.configureBlocking(false);
+    this.connection = connection;
+    this.socket = connection.socket();
+    this.selector = connection.selector();
   }
 
   /** Sends {@code request} with {@code body}, hands the answer's body to {@code handler}, returns the answer. */
   static HttpResponse<byte[]> send(HttpRequest request, FileBody body, BodyHandler<byte[]> handler,
       Duration connectTimeout) throws IOException, InterruptedException {
-    try (SendfileExchange exchange = new SendfileExchange(request)) {
+    try (SendfileExchange exchange = new SendfileExchange(request, PlainConnection.open())) {
       exchange.connect(connectTimeout);
       try {
-        exchange.write(ByteBuffer.wrap(exchange.head(body.contentLength())));
+        exchange.write(ByteBuffer.wrap(exchange.head(body.contentLength(), false)));
         body.transferTo(exchange.socket, () -> exchange.await(SelectionKey.OP_WRITE, exchange.deadline));
       } catch (ClosedByInterruptException | HttpTimeoutException | EOFException e) {
         // Interrupted, out of time, or the blob file itself came up short: no answer to wait for.
@@ -83,17 +90,70 @@ final class SendfileExchange implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code request}, which has no body, on a connection an earlier request left in {@code idle}
+   * (else on a new one), and leaves the connection there afterwards when the answer kept it clean. The
+   * registry may have closed a kept connection meanwhile: if it fails before any answer arrives, the
+   * request (a HEAD or GET, safe to repeat) goes once more, on a new connection.
+   */
+  static HttpResponse<byte[]> sendWithoutBody(HttpRequest request, BodyHandler<byte[]> handler,
+      Duration connectTimeout, IdleConnections idle) throws IOException, InterruptedException {
+    try {
+      PlainConnection kept = idle.take();
+      if (kept != null) {
+        SendfileExchange exchange = new SendfileExchange(request, kept);
+        try {
+          return exchange.keepingAlive(handler, idle);
+        } catch (IOException e) {
+          if (exchange.received.position() > 0 || e instanceof HttpTimeoutException
+              || e instanceof ClosedByInterruptException) {
+            throw e;
+          }
+        }
+      }
+      SendfileExchange exchange = new SendfileExchange(request, PlainConnection.open());
+      try {
+        exchange.connect(connectTimeout);
+      } catch (IOException | RuntimeException e) {
+        exchange.close();
+        throw e;
+      }
+      return exchange.keepingAlive(handler, idle);
+    } catch (ClosedByInterruptException e) {
+      Thread.interrupted();
+      InterruptedException interrupted = new InterruptedException("interrupted while asking " + request.uri());
+      interrupted.initCause(e);
+      throw interrupted;
+    }
+  }
+
+  private HttpResponse<byte[]> keepingAlive(BodyHandler<byte[]> handler, IdleConnections idle)
+      throws IOException, InterruptedException {
+    try {
+      write(ByteBuffer.wrap(head(-1, true)));
+      return readResponse(handler, deadline);
+    } finally {
+      if (reusable) {
+        idle.keep(connection);
+      } else {
+        close();
+      }
+    }
+  }
+
   @Override
   public void close() throws IOException {
-    try (selector) {
-      socket.close();
-    }
+    connection.close();
   }
 
   private void connect(Duration connectTimeout) throws IOException {
     URI uri = request.uri();
     int port = uri.getPort() < 0 ? 80 : uri.getPort();
-    if (!socket.connect(new InetSocketAddress(uri.getHost(), port))) {
+    InetSocketAddress address = new InetSocketAddress(uri.getHost(), port);
+    if (address.isUnresolved()) {
+      throw new UnknownHostException(uri.getHost());
+    }
+    if (!socket.connect(address)) {
       long connectBy = Math.min(deadline, System.nanoTime() + connectTimeout.toNanos());
       try {
         await(SelectionKey.OP_CONNECT, connectBy);
@@ -104,8 +164,11 @@ final class SendfileExchange implements AutoCloseable {
     }
   }
 
-  /** The request line and headers: the caller's, plus framing; the connection closes after the answer. */
-  private byte[] head(long contentLength) {
+  /**
+   * The request line and headers: the caller's, plus framing ({@code contentLength} -1 for no body), and
+   * unless {@code keepAlive}, that the connection closes after the answer.
+   */
+  private byte[] head(long contentLength, boolean keepAlive) {
     URI uri = request.uri();
     StringBuilder head = new StringBuilder(512)
         .append(request.method()).append(' ').append(uri.getRawPath())
@@ -113,8 +176,10 @@ final class SendfileExchange implements AutoCloseable {
         .append("Host: ").append(uri.getRawAuthority()).append("\r\n");
     request.headers().map().forEach((name, values) -> values.forEach(value ->
         head.append(name).append(": ").append(value).append("\r\n")));
-    head.append("Content-Length: ").append(contentLength).append("\r\n")
-        .append("Connection: close\r\n\r\n");
+    if (contentLength >= 0) {
+      head.append("Content-Length: ").append(contentLength).append("\r\n");
+    }
+    head.append(keepAlive ? "\r\n" : "Connection: close\r\n\r\n");
     return head.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
@@ -157,11 +222,14 @@ final class SendfileExchange implements AutoCloseable {
     }
     HttpHeaders httpHeaders = HttpHeaders.of(headers, (name, value) -> true);
     byte[] body = readBody(httpHeaders, status, headEnd + 4, readBy);
+    reusable = reusable && status >= 200 && lines[0].startsWith("HTTP/1.1 ") && httpHeaders.allValues("Connection")
+        .stream().noneMatch(value -> value.toLowerCase(Locale.ROOT).contains("close"));
     return new PlainResponse(status, request, httpHeaders, deliver(handler, status, httpHeaders, body));
   }
 
   private byte[] readBody(HttpHeaders headers, int status, int bodyStart, long readBy) throws IOException {
     if (request.method().equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200)) {
+      reusable = received.position() == bodyStart;
       return new byte[0];
     }
     if (headers.firstValue("Transfer-Encoding").map(v -> v.toLowerCase(Locale.ROOT).contains("chunked")).orElse(false)) {
@@ -169,14 +237,15 @@ final class SendfileExchange implements AutoCloseable {
     }
     long length = headers.firstValueAsLong("Content-Length").orElse(-1);
     if (length > MAX_BODY_BYTES) {
-      throw new IOException("response body of " + length + " bytes to an upload: not a registry's answer");
+      throw new IOException("response body of " + length + " bytes to " + request.method() + " "
+          + request.uri().getRawPath() + ": not a registry's answer");
     }
     int end;
     if (length < 0) {
       // Neither length nor chunks: the body ends with the connection.
       while (readMore(readBy)) {
         if (received.position() - bodyStart > MAX_BODY_BYTES) {
-          throw new IOException("response body too large for an answer to an upload");
+          throw new IOException("response body too large for a registry's answer");
         }
       }
       end = received.position();
@@ -189,6 +258,7 @@ final class SendfileExchange implements AutoCloseable {
         }
       }
     }
+    reusable = length >= 0 && received.position() == end;
     byte[] body = new byte[end - bodyStart];
     System.arraycopy(received.array(), bodyStart, body, 0, body.length);
     return body;
@@ -321,7 +391,7 @@ final class SendfileExchange implements AutoCloseable {
           return body.toByteArray(); // trailers, if any, are not needed
         }
         if (body.size() + size > MAX_BODY_BYTES) {
-          throw new IOException("chunked response body too large for an answer to an upload");
+          throw new IOException("chunked response body too large for a registry's answer");
         }
         while (received.position() - at < size + 2) {
           if (!readMore(readBy)) {

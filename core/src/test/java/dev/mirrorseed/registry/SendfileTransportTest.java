@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -32,11 +33,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sendfile path of an upload against a scripted HTTP/1.1 server on a raw socket, which sees the
- * exact bytes sent and answers as registries and the proxies in front of them do.
+ * The sendfile path of an upload, and the kept-alive one of checks, against a scripted HTTP/1.1 server
+ * on a raw socket, which sees the exact bytes sent and answers as registries and the proxies in front
+ * of them do.
  */
 class SendfileTransportTest {
   private static final int BODY_BYTES = 3 * FileBody.SLICE_BYTES + 12_345;
+  /**
+   * Each scripted server on a thread of its own: in the shared pool, one that stays silent for 10 s held
+   * up the next test's server that long.
+   */
+  private static final Executor OWN_THREAD = task -> {
+    Thread thread = new Thread(task, "scripted-registry");
+    thread.setDaemon(true);
+    thread.start();
+  };
 
   @TempDir Path dir;
   private ServerSocket server;
@@ -137,16 +148,71 @@ class SendfileTransportTest {
   }
 
   @Test
-  void otherBodiesAndOtherHostsGoToTheClientBeneath() throws Exception {
+  void otherBodiesOtherHostsAndBlobDownloadsGoToTheClientBeneath() throws Exception {
     Transport transport = transport();
     HttpRequest small = HttpRequest.newBuilder(uri("/v2/")).PUT(HttpRequest.BodyPublishers.ofString("x")).build();
     HttpRequest elsewhere = HttpRequest.newBuilder(URI.create("http://127.0.0.2:9/v2/repo/blobs/uploads/s1"))
         .PUT(new FileBody(file, BODY_BYTES, bytes -> {})).build();
+    HttpRequest checkElsewhere = HttpRequest.newBuilder(URI.create("http://127.0.0.2:9/v2/")).GET().build();
+    HttpRequest download = HttpRequest.newBuilder(uri("/v2/repo/blobs/" + Digest.of(content))).GET().build();
+    HttpRequest startUpload = HttpRequest.newBuilder(uri("/v2/repo/blobs/uploads/"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
 
-    transport.send(small);
-    transport.send(elsewhere);
+    for (HttpRequest request : List.of(small, elsewhere, checkElsewhere, download, startUpload)) {
+      transport.send(request);
+    }
 
-    assertThat(delegated).containsExactly(small, elsewhere);
+    assertThat(delegated).containsExactly(small, elsewhere, checkElsewhere, download, startUpload);
+  }
+
+  @Test
+  void checksGoOneAfterAnotherOnOneKeptConnection() throws Exception {
+    CompletableFuture<List<String>> heads = serveConnections(new Connection(true,
+        "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\nDocker-Content-Digest: sha256:abc\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
+    Transport transport = transport();
+
+    HttpResponse<byte[]> head = transport.send(check("HEAD", "/v2/repo/manifests/v1"));
+    HttpResponse<byte[]> get = transport.send(check("GET", "/v2/"));
+
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("docker-content-digest")).contains("sha256:abc");
+    assertThat(head.body()).isEmpty();
+    assertThat(new String(get.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+    assertThat(heads.get(10, TimeUnit.SECONDS)).hasSize(2).allSatisfy(request -> assertThat(request)
+        .doesNotContainIgnoringCase("Connection:").doesNotContainIgnoringCase("Content-Length:")
+        .containsIgnoringCase("accept: application/vnd.oci.image.manifest.v1+json\r\n"));
+    assertThat(heads.get().get(0)).startsWith("HEAD /v2/repo/manifests/v1 HTTP/1.1\r\n");
+    assertThat(delegated).isEmpty();
+  }
+
+  @Test
+  void aKeptConnectionTheRegistryClosedMeanwhileIsReplacedOnce() throws Exception {
+    CompletableFuture<List<String>> heads = serveConnections(
+        new Connection(true, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+        new Connection(true, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
+    Transport transport = transport();
+
+    transport.send(check("HEAD", "/v2/repo/manifests/v1"));
+    HttpResponse<byte[]> second = transport.send(check("HEAD", "/v2/repo/manifests/v2"));
+
+    assertThat(second.statusCode()).isEqualTo(404);
+    assertThat(heads.get(10, TimeUnit.SECONDS)).hasSize(2);
+  }
+
+  @Test
+  void aConnectionTheRegistryClosesAfterItsAnswerIsNotKept() throws Exception {
+    // The first connection stays open but unread: a request sent on it again would never be answered.
+    CompletableFuture<List<String>> heads = serveConnections(
+        new Connection(false, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"),
+        new Connection(true, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+    Transport transport = transport();
+
+    transport.send(check("HEAD", "/v2/repo/manifests/v1"));
+    HttpResponse<byte[]> second = transport.send(check("HEAD", "/v2/repo/manifests/v2"));
+
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(heads.get(10, TimeUnit.SECONDS)).hasSize(2);
   }
 
   private Transport transport() {
@@ -161,6 +227,14 @@ class SendfileTransportTest {
       @Override
       public void close() {}
     });
+  }
+
+  private HttpRequest check(String method, String path) {
+    return HttpRequest.newBuilder(uri(path))
+        .timeout(Duration.ofSeconds(5))
+        .header("Accept", "application/vnd.oci.image.manifest.v1+json")
+        .method(method, HttpRequest.BodyPublishers.noBody())
+        .build();
   }
 
   private HttpRequest put(AtomicLong counted, String pathAndQuery) throws IOException {
@@ -209,7 +283,44 @@ class SendfileTransportTest {
       } catch (IOException | InterruptedException e) {
         throw new IllegalStateException(e);
       }
-    });
+    }, OWN_THREAD);
+  }
+
+  /** One connection's script: its answers, one per request in turn, then closed or left open and unread. */
+  private record Connection(boolean closeAfter, String... answers) {}
+
+  /** Accepts the connections one after another and plays each's script; returns every request head read. */
+  private CompletableFuture<List<String>> serveConnections(Connection... connections) {
+    return CompletableFuture.supplyAsync(() -> {
+      List<String> heads = new ArrayList<>();
+      List<Socket> leftOpen = new ArrayList<>();
+      try {
+        for (Connection connection : connections) {
+          Socket socket = server.accept();
+          for (String answer : connection.answers()) {
+            heads.add(readHead(socket.getInputStream()));
+            socket.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+          }
+          if (connection.closeAfter()) {
+            socket.close();
+          } else {
+            leftOpen.add(socket);
+          }
+        }
+        return heads;
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        leftOpen.forEach(socket -> {
+          try {
+            socket.close();
+          } catch (IOException e) {
+            // the test is over
+          }
+        });
+      }
+    }, OWN_THREAD);
   }
 
   private static String readHead(InputStream in) throws IOException {
