@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -21,11 +22,16 @@ import java.util.Objects;
 final class SendfileTransport implements Transport {
   private final RegistryEndpoint endpoint;
   private final Transport inner;
-  private final IdleConnections idle = new IdleConnections();
+  private final IdleConnections idle;
 
   SendfileTransport(RegistryEndpoint endpoint, Transport inner) {
+    this(endpoint, inner, IdleConnections.MAX_IDLE_TIME);
+  }
+
+  SendfileTransport(RegistryEndpoint endpoint, Transport inner, Duration maxIdleTime) {
     this.endpoint = endpoint;
     this.inner = inner;
+    this.idle = new IdleConnections(maxIdleTime);
   }
 
   @Override

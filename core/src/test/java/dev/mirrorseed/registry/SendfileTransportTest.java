@@ -215,7 +215,27 @@ class SendfileTransportTest {
     assertThat(heads.get(10, TimeUnit.SECONDS)).hasSize(2);
   }
 
+  @Test
+  void aConnectionIdleTooLongIsNotUsedAgain() throws Exception {
+    // As above: were the first connection used again, the second check would never be answered.
+    CompletableFuture<List<String>> heads = serveConnections(
+        new Connection(false, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+        new Connection(true, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+    Transport transport = transport(Duration.ofMillis(50));
+
+    transport.send(check("HEAD", "/v2/repo/manifests/v1"));
+    Thread.sleep(200);
+    HttpResponse<byte[]> second = transport.send(check("HEAD", "/v2/repo/manifests/v2"));
+
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(heads.get(10, TimeUnit.SECONDS)).hasSize(2);
+  }
+
   private Transport transport() {
+    return transport(IdleConnections.MAX_IDLE_TIME);
+  }
+
+  private Transport transport(Duration maxIdleTime) {
     RegistryEndpoint endpoint = RegistryEndpoint.of("127.0.0.1:" + server.getLocalPort(), false);
     return new SendfileTransport(endpoint, new Transport() {
       @Override
@@ -226,7 +246,7 @@ class SendfileTransportTest {
 
       @Override
       public void close() {}
-    });
+    }, maxIdleTime);
   }
 
   private HttpRequest check(String method, String path) {
