@@ -83,10 +83,7 @@ final class SendfileExchange implements AutoCloseable {
       }
       return exchange.readResponse(handler, exchange.deadline);
     } catch (ClosedByInterruptException e) {
-      Thread.interrupted();
-      InterruptedException interrupted = new InterruptedException("interrupted while uploading to " + request.uri());
-      interrupted.initCause(e);
-      throw interrupted;
+      throw interrupted("uploading to " + request.uri(), e);
     }
   }
 
@@ -120,11 +117,19 @@ final class SendfileExchange implements AutoCloseable {
       }
       return exchange.keepingAlive(handler, idle);
     } catch (ClosedByInterruptException e) {
-      Thread.interrupted();
-      InterruptedException interrupted = new InterruptedException("interrupted while asking " + request.uri());
-      interrupted.initCause(e);
-      throw interrupted;
+      throw interrupted("asking " + request.uri(), e);
     }
+  }
+
+  /**
+   * An interrupt that closed the socket, as the interrupt it was: its status is cleared here, since the
+   * exception now carries it.
+   */
+  private static InterruptedException interrupted(String during, ClosedByInterruptException cause) {
+    Thread.interrupted();
+    InterruptedException interrupted = new InterruptedException("interrupted while " + during);
+    interrupted.initCause(cause);
+    return interrupted;
   }
 
   private HttpResponse<byte[]> keepingAlive(BodyHandler<byte[]> handler, IdleConnections idle)
