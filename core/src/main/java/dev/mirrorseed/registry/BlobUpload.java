@@ -130,7 +130,7 @@ final class BlobUpload {
   private static BodyPublisher body(Path file, long size, LongConsumer counter) {
     try {
       return size <= IN_MEMORY_MAX_BYTES
-          ? new CountingBodyPublisher(BodyPublishers.ofByteArray(Files.readAllBytes(file)), counter)
+          ? new BytesBody(Files.readAllBytes(file), counter)
           : new FileBody(file, size, counter);
     } catch (FileNotFoundException e) {
       throw new UncheckedIOException("blob file " + file + " is missing: the staging area lost it", e);

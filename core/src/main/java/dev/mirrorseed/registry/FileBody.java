@@ -16,7 +16,7 @@ import java.util.function.LongConsumer;
  * wait there, to pace the upload). The JDK's HTTP client reads it in small buffers; {@link
  * SendfileTransport} recognises it and lets the kernel copy the file to the socket instead.
  */
-final class FileBody implements BodyPublisher {
+final class FileBody implements SocketBody {
   /** What one {@link #transferTo} step sends and reports: small enough to pace, large enough to be cheap. */
   static final int SLICE_BYTES = 256 * 1024;
 
@@ -42,11 +42,9 @@ final class FileBody implements BodyPublisher {
     buffered.subscribe(subscriber);
   }
 
-  /**
-   * Sends the whole file into {@code socket} a slice at a time, each reported before it goes;
-   * {@code awaitWritable} is called whenever the socket takes nothing (a non-blocking one is full).
-   */
-  void transferTo(WritableByteChannel socket, IoWait awaitWritable) throws IOException {
+  /** Sends the whole file a slice at a time, each reported before it goes. */
+  @Override
+  public void transferTo(WritableByteChannel socket, IoWait awaitWritable) throws IOException {
     try (FileChannel in = FileChannel.open(file)) {
       long position = 0;
       while (position < length) {
@@ -66,11 +64,5 @@ final class FileBody implements BodyPublisher {
         }
       }
     }
-  }
-
-  /** Blocks until a socket can make progress, or fails when its time is up. */
-  @FunctionalInterface
-  interface IoWait {
-    void await() throws IOException;
   }
 }

@@ -32,7 +32,7 @@ final class HttpClientTransport implements Transport {
   /** How the JDK reports a CONNECT the proxy answered with neither 200 nor 407. */
   private static final Pattern TUNNEL_FAILED = Pattern.compile("Tunnel failed, got: (\\d{3})");
 
-  /** Built at first use: a plain-HTTP registry's checks and uploads may never need it (SendfileTransport). */
+  /** Built at first use: a plain-HTTP registry's pushes and checks never need it (SendfileTransport). */
   private final HttpClient.Builder builder;
   private HttpClient http;
   private final RegistryTls tls;

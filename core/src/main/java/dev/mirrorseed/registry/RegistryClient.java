@@ -136,7 +136,7 @@ public final class RegistryClient implements AutoCloseable {
     HttpRequest put = request(paths.manifest(repository, reference))
         .timeout(EXCHANGE_TIMEOUT)
         .header("Content-Type", mediaType)
-        .PUT(BodyPublishers.ofByteArray(bytes))
+        .PUT(BytesBody.uncounted(bytes))
         .build();
     return headerDigest(send(put, 201)).orElse(Digest.of(bytes));
   }

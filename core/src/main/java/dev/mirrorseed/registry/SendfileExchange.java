@@ -32,11 +32,10 @@ import java.util.concurrent.Flow;
 import javax.net.ssl.SSLSession;
 
 /**
- * One plain-HTTP/1.1 request and its answer. An upload's body, a {@link FileBody}, goes to the socket by
- * {@code sendfile} (no copy through the heap, hardly any CPU, which a registry on the same cores needs
- * for hashing) on a connection of its own, closed afterwards: one connect per large blob costs nothing
- * next to its upload. A request without a body goes on a kept-alive connection. The request's timeout
- * bounds the whole exchange, as it does in the JDK's client.
+ * One plain-HTTP/1.1 request and its answer, on a connection kept alive for the next. A large blob's
+ * body, a {@link FileBody}, goes to the socket by {@code sendfile} (no copy through the heap, hardly any
+ * CPU, which a registry on the same cores needs for hashing); a small one or a manifest, a {@link
+ * BytesBody}, from memory. The request's timeout bounds the whole exchange, as it does in the JDK's client.
  */
 final class SendfileExchange implements AutoCloseable {
   private static final int MAX_HEAD_BYTES = 64 * 1024;
@@ -65,42 +64,22 @@ final class SendfileExchange implements AutoCloseable {
     this.selector = connection.selector();
   }
 
-  /** Sends {@code request} with {@code body}, hands the answer's body to {@code handler}, returns the answer. */
-  static HttpResponse<byte[]> send(HttpRequest request, FileBody body, BodyHandler<byte[]> handler,
-      Duration connectTimeout) throws IOException, InterruptedException {
-    try (SendfileExchange exchange = new SendfileExchange(request, PlainConnection.open())) {
-      exchange.connect(connectTimeout);
-      try {
-        exchange.write(ByteBuffer.wrap(exchange.head(body.contentLength(), false)));
-        body.transferTo(exchange.socket, () -> exchange.await(SelectionKey.OP_WRITE, exchange.deadline));
-      } catch (ClosedByInterruptException | HttpTimeoutException | EOFException e) {
-        // Interrupted, out of time, or the blob file itself came up short: no answer to wait for.
-        throw e;
-      } catch (IOException e) {
-        // A registry may refuse a body part-way (a 401, a 413) and close: its answer says more than a
-        // broken pipe does.
-        return exchange.earlyAnswer(handler).orElseThrow(() -> e);
-      }
-      return exchange.readResponse(handler, exchange.deadline);
-    } catch (ClosedByInterruptException e) {
-      throw interrupted("uploading to " + request.uri(), e);
-    }
-  }
-
   /**
-   * Sends {@code request}, which has no body, on a connection an earlier request left in {@code idle}
-   * (else on a new one), and leaves the connection there afterwards when the answer kept it clean. The
-   * registry may have closed a kept connection meanwhile: if it fails before any answer arrives, the
-   * request (a HEAD or GET, safe to repeat) goes once more, on a new connection.
+   * Sends {@code request} with {@code body} (null: none), hands the answer's body to {@code handler},
+   * returns the answer, and leaves the connection in {@code idle} when the answer kept it clean. A request
+   * safe to repeat (a HEAD or GET without a body) goes on a connection an earlier request left there, if
+   * any: the registry may have closed it meanwhile, and if it fails before any answer arrives, the request
+   * goes once more on a new connection. Any other request goes on a new connection: a POST or PUT on one
+   * closed under it may or may not have reached the registry, so it could not simply go again.
    */
-  static HttpResponse<byte[]> sendWithoutBody(HttpRequest request, BodyHandler<byte[]> handler,
+  static HttpResponse<byte[]> send(HttpRequest request, SocketBody body, BodyHandler<byte[]> handler,
       Duration connectTimeout, IdleConnections idle) throws IOException, InterruptedException {
     try {
-      PlainConnection kept = idle.take();
+      PlainConnection kept = body == null && safe(request) ? idle.take() : null;
       if (kept != null) {
         SendfileExchange exchange = new SendfileExchange(request, kept);
         try {
-          return exchange.keepingAlive(handler, idle);
+          return exchange.exchange(null, handler, idle);
         } catch (IOException e) {
           if (exchange.received.position() > 0 || e instanceof HttpTimeoutException
               || e instanceof ClosedByInterruptException) {
@@ -115,9 +94,9 @@ final class SendfileExchange implements AutoCloseable {
         exchange.close();
         throw e;
       }
-      return exchange.keepingAlive(handler, idle);
+      return exchange.exchange(body, handler, idle);
     } catch (ClosedByInterruptException e) {
-      throw interrupted("asking " + request.uri(), e);
+      throw interrupted("sending " + request.method() + " " + request.uri(), e);
     }
   }
 
@@ -132,10 +111,24 @@ final class SendfileExchange implements AutoCloseable {
     return interrupted;
   }
 
-  private HttpResponse<byte[]> keepingAlive(BodyHandler<byte[]> handler, IdleConnections idle)
+  private HttpResponse<byte[]> exchange(SocketBody body, BodyHandler<byte[]> handler, IdleConnections idle)
       throws IOException, InterruptedException {
     try {
-      write(ByteBuffer.wrap(head(-1, true)));
+      if (body == null) {
+        write(ByteBuffer.wrap(head(safe(request) ? -1 : 0)));
+      } else {
+        try {
+          write(ByteBuffer.wrap(head(body.contentLength())));
+          body.transferTo(socket, () -> await(SelectionKey.OP_WRITE, deadline));
+        } catch (ClosedByInterruptException | HttpTimeoutException | EOFException e) {
+          // Interrupted, out of time, or a blob file itself came up short: no answer to wait for.
+          throw e;
+        } catch (IOException e) {
+          // A registry may refuse a body part-way (a 401, a 413) and close: its answer says more than a
+          // broken pipe does.
+          return earlyAnswer(handler).orElseThrow(() -> e);
+        }
+      }
       return readResponse(handler, deadline);
     } finally {
       if (reusable) {
@@ -144,6 +137,11 @@ final class SendfileExchange implements AutoCloseable {
         close();
       }
     }
+  }
+
+  /** A HEAD or GET, which changes nothing on the registry. */
+  private static boolean safe(HttpRequest request) {
+    return request.method().equals("HEAD") || request.method().equals("GET");
   }
 
   @Override
@@ -169,11 +167,8 @@ final class SendfileExchange implements AutoCloseable {
     }
   }
 
-  /**
-   * The request line and headers: the caller's, plus framing ({@code contentLength} -1 for no body), and
-   * unless {@code keepAlive}, that the connection closes after the answer.
-   */
-  private byte[] head(long contentLength, boolean keepAlive) {
+  /** The request line and headers: the caller's, plus the body's length ({@code contentLength} -1: none sent). */
+  private byte[] head(long contentLength) {
     URI uri = request.uri();
     StringBuilder head = new StringBuilder(512)
         .append(request.method()).append(' ').append(uri.getRawPath())
@@ -184,7 +179,7 @@ final class SendfileExchange implements AutoCloseable {
     if (contentLength >= 0) {
       head.append("Content-Length: ").append(contentLength).append("\r\n");
     }
-    head.append(keepAlive ? "\r\n" : "Connection: close\r\n\r\n");
+    head.append("\r\n");
     return head.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
@@ -196,11 +191,14 @@ final class SendfileExchange implements AutoCloseable {
     }
   }
 
+  /** An answer that came before the whole body went; the connection, the body's rest unsent, is done with. */
   private Optional<HttpResponse<byte[]>> earlyAnswer(BodyHandler<byte[]> handler) {
     try {
       return Optional.of(readResponse(handler, Math.min(deadline, System.nanoTime() + EARLY_ANSWER_WAIT.toNanos())));
     } catch (IOException | InterruptedException | RuntimeException e) {
       return Optional.empty();
+    } finally {
+      reusable = false;
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mirrorseed.oci.Digest;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,13 +28,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sendfile path of an upload, and the kept-alive one of checks, against a scripted HTTP/1.1 server
+ * The raw path of a plain-HTTP registry's requests (sendfile uploads, small bodies, checks on kept
+ * connections) against a scripted HTTP/1.1 server
  * on a raw socket, which sees the exact bytes sent and answers as registries and the proxies in front
  * of them do.
  */
@@ -148,21 +152,51 @@ class SendfileTransportTest {
   }
 
   @Test
-  void otherBodiesOtherHostsAndBlobDownloadsGoToTheClientBeneath() throws Exception {
+  void otherHostsBlobDownloadsAndBodiesOfUnknownLengthGoToTheClientBeneath() throws Exception {
     Transport transport = transport();
-    HttpRequest small = HttpRequest.newBuilder(uri("/v2/")).PUT(HttpRequest.BodyPublishers.ofString("x")).build();
+    HttpRequest streamed = HttpRequest.newBuilder(uri("/v2/repo/blobs/uploads/s1"))
+        .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(content)))
+        .build();
     HttpRequest elsewhere = HttpRequest.newBuilder(URI.create("http://127.0.0.2:9/v2/repo/blobs/uploads/s1"))
         .PUT(new FileBody(file, BODY_BYTES, bytes -> {})).build();
     HttpRequest checkElsewhere = HttpRequest.newBuilder(URI.create("http://127.0.0.2:9/v2/")).GET().build();
     HttpRequest download = HttpRequest.newBuilder(uri("/v2/repo/blobs/" + Digest.of(content))).GET().build();
-    HttpRequest startUpload = HttpRequest.newBuilder(uri("/v2/repo/blobs/uploads/"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build();
 
-    for (HttpRequest request : List.of(small, elsewhere, checkElsewhere, download, startUpload)) {
+    for (HttpRequest request : List.of(streamed, elsewhere, checkElsewhere, download)) {
       transport.send(request);
     }
 
-    assertThat(delegated).containsExactly(small, elsewhere, checkElsewhere, download, startUpload);
+    assertThat(delegated).containsExactly(streamed, elsewhere, checkElsewhere, download);
+  }
+
+  @Test
+  void smallBodiesAndUploadsGoOnNewConnectionsThatChecksThenUse() throws Exception {
+    // A POST or PUT never goes on a kept connection (it may not be sent twice), but leaves its own kept.
+    // The first connection stays open but unread after the check: a PUT sent on it would never be answered.
+    byte[] manifest = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
+    CompletableFuture<List<String>> requests = serveConnections(
+        new Connection(false, "HTTP/1.1 202 Accepted\r\nLocation: /v2/repo/blobs/uploads/s1\r\n"
+            + "Content-Length: 0\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+        new Connection(true, "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"));
+    AtomicLong counted = new AtomicLong();
+    Transport transport = transport();
+
+    HttpResponse<byte[]> post = transport.send(HttpRequest.newBuilder(uri("/v2/repo/blobs/uploads/"))
+        .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    transport.send(check("HEAD", "/v2/repo/blobs/sha256:abc"));
+    HttpResponse<byte[]> put = transport.send(HttpRequest.newBuilder(uri("/v2/repo/manifests/v1"))
+        .timeout(Duration.ofSeconds(5)).PUT(new BytesBody(manifest, counted::addAndGet)).build());
+
+    assertThat(post.statusCode()).isEqualTo(202);
+    assertThat(post.headers().firstValue("location")).contains("/v2/repo/blobs/uploads/s1");
+    assertThat(put.statusCode()).isEqualTo(201);
+    assertThat(counted.get()).isEqualTo(manifest.length);
+    List<String> heads = requests.get(10, TimeUnit.SECONDS);
+    assertThat(heads.get(0)).startsWith("POST /v2/repo/blobs/uploads/ HTTP/1.1\r\n").contains("Content-Length: 0\r\n");
+    assertThat(heads.get(1)).startsWith("HEAD /v2/repo/blobs/sha256:abc HTTP/1.1\r\n");
+    assertThat(heads.get(2)).startsWith("PUT /v2/repo/manifests/v1 HTTP/1.1\r\n")
+        .contains("Content-Length: " + manifest.length + "\r\n").endsWith("\r\n\r\n{\"schemaVersion\":2}");
+    assertThat(delegated).isEmpty();
   }
 
   @Test
@@ -309,7 +343,7 @@ class SendfileTransportTest {
   /** One connection's script: its answers, one per request in turn, then closed or left open and unread. */
   private record Connection(boolean closeAfter, String... answers) {}
 
-  /** Accepts the connections one after another and plays each's script; returns every request head read. */
+  /** Accepts the connections one after another and plays each's script; returns every request read. */
   private CompletableFuture<List<String>> serveConnections(Connection... connections) {
     return CompletableFuture.supplyAsync(() -> {
       List<String> heads = new ArrayList<>();
@@ -318,7 +352,7 @@ class SendfileTransportTest {
         for (Connection connection : connections) {
           Socket socket = server.accept();
           for (String answer : connection.answers()) {
-            heads.add(readHead(socket.getInputStream()));
+            heads.add(readRequest(socket.getInputStream()));
             socket.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
           }
@@ -341,6 +375,15 @@ class SendfileTransportTest {
         });
       }
     }, OWN_THREAD);
+  }
+
+  /** A request's head and, when it has a {@code Content-Length}, its body after it. */
+  private static String readRequest(InputStream in) throws IOException {
+    String head = readHead(in);
+    Matcher length = Pattern.compile("(?i)content-length: (\\d+)\r\n").matcher(head);
+    return length.find()
+        ? head + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.ISO_8859_1)
+        : head;
   }
 
   private static String readHead(InputStream in) throws IOException {
