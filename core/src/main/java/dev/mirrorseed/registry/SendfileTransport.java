@@ -17,8 +17,8 @@ import java.util.Objects;
  * transport keeps alive: the JDK's client spends more CPU on each, and building it loads the JDK's CA
  * certificates even for plain HTTP. Reruns of the bench's 20 images, mostly checks, took a median 3.43 s
  * instead of 3.76 s (8 alternating pairs), 2.61 s instead of 2.87 s with the broker kept running (6).
- * Blob downloads, bodies of unknown length (chunks), TLS and proxies keep the JDK's client, built only
- * when one of them first needs it.
+ * Blob downloads, other bodies (PATCH chunks), TLS and proxies keep the JDK's client, built only when
+ * one of them first needs it.
  */
 final class SendfileTransport implements Transport {
   private final RegistryEndpoint endpoint;

@@ -10,7 +10,7 @@ import java.nio.channels.WritableByteChannel;
  * so uploads are paced and counted alike.
  */
 interface SocketBody extends BodyPublisher {
-  /** Writes the whole body into {@code socket}, calling {@code awaitWritable} whenever it takes nothing (it is full). */
+  /** Writes the whole body into {@code socket}, calling {@code awaitWritable} whenever it is full. */
   void transferTo(WritableByteChannel socket, IoWait awaitWritable) throws IOException;
 
   /** Blocks until a socket can make progress, or fails when its time is up. */

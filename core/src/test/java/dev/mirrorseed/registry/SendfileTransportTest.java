@@ -37,9 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The raw path of a plain-HTTP registry's requests (sendfile uploads, small bodies, checks on kept
- * connections) against a scripted HTTP/1.1 server
- * on a raw socket, which sees the exact bytes sent and answers as registries and the proxies in front
- * of them do.
+ * connections) against a scripted HTTP/1.1 server on a raw socket, which sees the exact bytes sent and
+ * answers as registries and the proxies in front of them do.
  */
 class SendfileTransportTest {
   private static final int BODY_BYTES = 3 * FileBody.SLICE_BYTES + 12_345;
@@ -152,7 +151,7 @@ class SendfileTransportTest {
   }
 
   @Test
-  void otherHostsBlobDownloadsAndBodiesOfUnknownLengthGoToTheClientBeneath() throws Exception {
+  void otherHostsBlobDownloadsAndOtherBodiesGoToTheClientBeneath() throws Exception {
     Transport transport = transport();
     HttpRequest streamed = HttpRequest.newBuilder(uri("/v2/repo/blobs/uploads/s1"))
         .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(content)))
