@@ -12,6 +12,8 @@
 # Usage: bench/push-vs-skopeo.sh [SIZE, default 1G] [ROUNDS, default 3]. Prints one row per
 # measurement (wall seconds, MB/s of the unique blob bytes in decimal MB, peak RSS of the largest
 # single process under GNU time), then medians per row kind and mirrorseed's ratios to the others.
+# A cold push's row is followed by its pushing: from the first image a worker took to the last one it
+# finished (the run's report), so its rate while uploading stands apart from its fixed start.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -73,10 +75,12 @@ ceiling_digest="sha256:$(sha256sum "$WORK/ceiling.blob" | cut -d' ' -f1)"
 results="$WORK/results.tsv"
 : > "$results"
 # Runs a command, prints and records its row: kind seconds MB/s RSS.
-measure() { # kind bytes command...
+measured_from=
+measure() { # kind bytes command...; leaves the command's start (epoch seconds) in measured_from
   local kind=$1 bytes=$2 start end secs mbs rss=- status=0
   shift 2
   start=$(date +%s.%N)
+  measured_from=$start
   "${TIMER[@]}" "$@" > "$WORK/last.log" 2>&1 || status=$?
   end=$(date +%s.%N)
   if [[ $status -ne 0 ]]; then
@@ -110,6 +114,26 @@ mirrorseed_push() { # label [keep: reuse the previous run's workspace]
     --private-registry "$REG/$NS" --workspace "$WORK/ws" --report "$WORK/report-$1.json"
   echo "  mirrorseed $1 uploaded $(jq .bytesUploaded "$WORK/report-$1.json") bytes" \
     "($unique_bytes unique)" >> "$WORK/uploaded"
+  [[ $1 != cold ]] || pushing_of "$WORK/report-$1.json"
+}
+
+# The cold run's pushing: each image's push ended at its result's time (`at`, ISO-8601 with a fraction)
+# and began durationMillis before; prints and records when the first began after the command started,
+# how long until the last ended, and the unique bytes per second in between.
+pushing_of() { # report
+  local window
+  window=$(jq -r '[.results[].push | select(. != null)
+      | (.at | capture("^(?<s>[^.Z]+)(?<f>\\.[0-9]+)?Z$")) as $t
+      | ((($t.s + "Z") | fromdate) + ("0" + ($t.f // "") | tonumber)) as $finished
+      | [$finished - .durationMillis / 1000, $finished]]
+    | "\(map(.[0]) | min) \(map(.[1]) | max)"' "$1")
+  read -r first last <<< "$window"
+  awk -v out="$WORK/pushing.tsv" -v from="$measured_from" -v first="$first" -v last="$last" \
+    -v b="$unique_bytes" 'BEGIN {
+    printf "  pushing from %.2f s to %.2f s into the run: %.2f s, %.1f MB/s\n",
+      first - from, last - from, last - first, b / (last - first) / 1000000
+    printf "%.3f\t%.3f\t%.1f\n", first - from, last - first, b / (last - first) / 1000000 >> out
+  }'
 }
 
 skopeo_copy() { # parallelism: copies every image of the bundle into $REG
@@ -196,6 +220,10 @@ echo "time mirrorseed rerun / skopeo seq warm: $(ratio "$(median 'mirrorseed rer
 echo "time mirrorseed rerun, broker up / skopeo seq warm: $(ratio "$(median 'mirrorseed rerun, broker up' 2)" \
   "$(median 'skopeo seq warm' 2)")"
 echo "MB/s mirrorseed cold / curl ceiling:     $(ratio "$(median 'mirrorseed cold' 3)" "$(median 'curl ceiling' 3)")"
+column_median() { cut -f"$1" "$WORK/pushing.tsv" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+printf 'mirrorseed cold, pushing:    began %.2f s into the run, lasted %.2f s, %.1f MB/s (medians)\n' \
+  "$(column_median 1)" "$(column_median 2)" "$(column_median 3)"
+echo "MB/s mirrorseed cold while pushing / curl ceiling: $(ratio "$(column_median 3)" "$(median 'curl ceiling' 3)")"
 echo "bytes uploaded by mirrorseed per run:"
 cat "$WORK/uploaded"
 rm -rf "$WORK/ws" "$WORK/ceiling.blob"
