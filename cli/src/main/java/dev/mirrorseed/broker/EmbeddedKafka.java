@@ -75,6 +75,11 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @throws BrokerFailedException if the broker does not start
    */
   public static EmbeddedKafka start(Path dataDir, int brokerPort) {
+    return start(dataDir, brokerPort, SingleNodeConfig.Lifetime.ONE_RUN);
+  }
+
+  /** As {@link #start(Path, int)}, set for how long the broker serves (see {@link SingleNodeConfig}). */
+  static EmbeddedKafka start(Path dataDir, int brokerPort, SingleNodeConfig.Lifetime lifetime) {
     Path dir = dataDir.toAbsolutePath().normalize();
     long startedAt = System.nanoTime();
     FatalExits.install();
@@ -88,7 +93,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       // Left by a `mirrorseed broker` that was killed: only a broker holding the lock may say where it is.
       Files.deleteIfExists(dir.resolve(RunningBroker.ADDRESS_FILE));
       int port = brokerPort == 0 ? freePort() : requireFree(brokerPort);
-      Map<String, String> props = SingleNodeConfig.of(logDir, port, freePortOtherThan(port), afterCrash);
+      Map<String, String> props = SingleNodeConfig.of(logDir, port, freePortOtherThan(port), afterCrash, lifetime);
       KafkaConfig config = new KafkaConfig(props);
       if (!Files.exists(logDir.resolve(META_PROPERTIES))) {
         format(config, logDir);

@@ -26,7 +26,7 @@ public final class RunningBroker implements AutoCloseable {
 
   /** Starts the workspace's broker and leaves its address there, for the pushes and reports on it. */
   public static RunningBroker start(Path workspace, int port) {
-    EmbeddedKafka kafka = EmbeddedKafka.start(workspace, port);
+    EmbeddedKafka kafka = EmbeddedKafka.start(workspace, port, SingleNodeConfig.Lifetime.KEPT_RUNNING);
     Path addressFile = workspace.toAbsolutePath().normalize().resolve(ADDRESS_FILE);
     try {
       Files.writeString(addressFile, kafka.bootstrapServers() + "\n", StandardCharsets.UTF_8);

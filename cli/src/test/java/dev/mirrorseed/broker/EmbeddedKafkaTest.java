@@ -153,8 +153,32 @@ class EmbeddedKafkaTest {
   }
 
   private static String sessionTimeoutMs(Admin admin) throws Exception {
+    return brokerConfig(admin, "broker.session.timeout.ms");
+  }
+
+  private static String brokerConfig(Admin admin, String name) throws Exception {
     ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
-    return admin.describeConfigs(List.of(broker)).all().get().get(broker).get("broker.session.timeout.ms").value();
+    return admin.describeConfigs(List.of(broker)).all().get().get(broker).get(name).value();
+  }
+
+  @Test
+  void aBrokerKeptRunningHeartbeatsAndSnapshotsLessOftenThanOneForARun() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir); Admin admin = admin(kafka)) {
+      assertThat(brokerConfig(admin, "broker.heartbeat.interval.ms")).isEqualTo("200");
+      assertThat(brokerConfig(admin, "metadata.max.idle.interval.ms")).isEqualTo("500");
+      assertThat(brokerConfig(admin, "metadata.log.max.snapshot.interval.ms")).isEqualTo("2000");
+    }
+    try (RunningBroker kept = RunningBroker.start(dir, 0); Admin admin = admin(kept.bootstrapServers())) {
+      assertThat(brokerConfig(admin, "broker.heartbeat.interval.ms")).isEqualTo("1000");
+      assertThat(brokerConfig(admin, "metadata.max.idle.interval.ms")).isEqualTo("5000");
+      assertThat(brokerConfig(admin, "metadata.log.max.snapshot.interval.ms")).isEqualTo("60000");
+    }
+    // After a crash its sessions last 2 s, and it heartbeats as often as a run's broker: ten a session.
+    Files.delete(dir.resolve(EmbeddedKafka.STOPPED_CLEANLY));
+    try (RunningBroker kept = RunningBroker.start(dir, 0); Admin admin = admin(kept.bootstrapServers())) {
+      assertThat(sessionTimeoutMs(admin)).isEqualTo("2000");
+      assertThat(brokerConfig(admin, "broker.heartbeat.interval.ms")).isEqualTo("200");
+    }
   }
 
   @Test
@@ -181,7 +205,11 @@ class EmbeddedKafkaTest {
   }
 
   private static Admin admin(EmbeddedKafka kafka) {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    return admin(kafka.bootstrapServers());
+  }
+
+  private static Admin admin(String bootstrapServers) {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
   }
 
   // Producing before the partition has a leader has lost records (KAFKA-15591).
