@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Push throughput: `mirrorseed push` of an OCI layout bundle into a local registry, next to skopeo
-# copying the same images one by one and two at a time, and to the raw ceiling of one monolithic blob
-# upload with curl. Every measurement that starts cold gets a fresh registry (scripts/registry.sh on
-# 127.0.0.1); warm runs repeat against the same registry once everything is there.
+# copying the same images one by one and two at a time, and to the raw ceiling of monolithic blob
+# uploads with curl, one alone and two side by side. Every measurement that starts cold gets a fresh
+# registry (scripts/registry.sh on 127.0.0.1); warm runs repeat against the same registry once
+# everything is there.
 #   mirrorseed cold/warm  full CLI run, embedded Kafka and its startup included, fresh workspace each
 #   mirrorseed rerun      warm again on the warm run's workspace, as a user's rerun of the same command
 #   mirrorseed rerun, broker up  the same with `mirrorseed broker` keeping the workspace's broker running
 #   skopeo seq cold/warm  `skopeo copy --preserve-digests oci:BUNDLE:REF docker://...` per image
 #   skopeo x2 cold        the same, two copies in parallel
 #   curl ceiling          POST + PUT of one SIZE/2 random blob (its own bytes count for MB/s)
+#   curl x2 ceiling       two such uploads of two SIZE/2 blobs side by side: what the registry takes in
+#                         from more than one stream, as a push's parallel uploads give it
 # Usage: bench/push-vs-skopeo.sh [SIZE, default 1G] [ROUNDS, default 3]. Prints one row per
 # measurement (wall seconds, MB/s of the unique blob bytes in decimal MB, peak RSS of the largest
 # single process under GNU time), then medians per row kind and mirrorseed's ratios to the others.
@@ -72,6 +75,8 @@ echo "$images images, $unique_bytes unique blob bytes" >&2
 ceiling_bytes=$(( $(numfmt --from=iec "$SIZE") / 2 ))
 head -c "$ceiling_bytes" /dev/urandom > "$WORK/ceiling.blob"
 ceiling_digest="sha256:$(sha256sum "$WORK/ceiling.blob" | cut -d' ' -f1)"
+head -c "$ceiling_bytes" /dev/urandom > "$WORK/ceiling2.blob"
+ceiling2_digest="sha256:$(sha256sum "$WORK/ceiling2.blob" | cut -d' ' -f1)"
 
 results="$WORK/results.tsv"
 : > "$results"
@@ -145,18 +150,26 @@ skopeo_copy() { # parallelism: copies every image of the bundle into $REG
 export -f skopeo_copy
 
 # One monolithic upload: POST opens it, PUT sends every byte and the digest.
-ceiling_upload() {
+ceiling_upload() { # file digest
   local location
   location=$(curl -fsS -o /dev/null -D - -X POST "http://$REG/v2/$NS/ceiling/blobs/uploads/" \
     | awk 'tolower($1) == "location:" { sub(/\r$/, "", $2); print $2 }')
   [[ $location == http* ]] || location="http://$REG$location"
   [[ $location == *\?* ]] && location="$location&" || location="$location?"
   # -T streams the file (--data-binary @FILE would read it all into memory first).
-  curl -fsS -o /dev/null -T "$WORK/ceiling.blob" -H 'Content-Type: application/octet-stream' \
-    "${location}digest=$ceiling_digest"
+  curl -fsS -o /dev/null -T "$1" -H 'Content-Type: application/octet-stream' "${location}digest=$2"
 }
-export -f ceiling_upload
-export BUNDLE WORK NS ceiling_digest
+# Two at once, each into an upload of its own; fails if either does.
+ceiling_uploads_side_by_side() {
+  local other status=0
+  ceiling_upload "$WORK/ceiling.blob" "$ceiling_digest" &
+  other=$!
+  ceiling_upload "$WORK/ceiling2.blob" "$ceiling2_digest" || status=$?
+  wait "$other" || status=$?
+  return "$status"
+}
+export -f ceiling_upload ceiling_uploads_side_by_side
+export BUNDLE WORK NS ceiling_digest ceiling2_digest
 
 # The rerun again, with the workspace's broker kept running by `mirrorseed broker` (its start not
 # timed, nor its memory counted: it is the broker's own process). One push goes first, untimed: a
@@ -200,11 +213,16 @@ for round in $(seq 1 "$ROUNDS"); do
     run_mirrorseed
   fi
   fresh_registry
-  measure "curl ceiling" "$ceiling_bytes" env REG="$REG" bash -c ceiling_upload
+  # shellcheck disable=SC2016 # expanded by the inner bash.
+  measure "curl ceiling" "$ceiling_bytes" env REG="$REG" \
+    bash -c 'ceiling_upload "$WORK/ceiling.blob" "$ceiling_digest"'
+  drop_registry
+  fresh_registry
+  measure "curl x2 ceiling" "$(( 2 * ceiling_bytes ))" env REG="$REG" bash -c ceiling_uploads_side_by_side
   drop_registry
 done
 
-echo "medians over $ROUNDS rounds ($unique_bytes unique blob bytes, ceiling blob $ceiling_bytes bytes):"
+echo "medians over $ROUNDS rounds ($unique_bytes unique blob bytes, ceiling blobs $ceiling_bytes bytes each):"
 median() { # kind column
   awk -F'\t' -v k="$1" -v c="$2" '$1 == k { print $c }' "$results" | sort -n \
     | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
@@ -221,10 +239,13 @@ echo "time mirrorseed rerun / skopeo seq warm: $(ratio "$(median 'mirrorseed rer
 echo "time mirrorseed rerun, broker up / skopeo seq warm: $(ratio "$(median 'mirrorseed rerun, broker up' 2)" \
   "$(median 'skopeo seq warm' 2)")"
 echo "MB/s mirrorseed cold / curl ceiling:     $(ratio "$(median 'mirrorseed cold' 3)" "$(median 'curl ceiling' 3)")"
+echo "MB/s mirrorseed cold / curl x2 ceiling:  $(ratio "$(median 'mirrorseed cold' 3)" "$(median 'curl x2 ceiling' 3)")"
 column_median() { cut -f"$1" "$WORK/pushing.tsv" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 printf 'mirrorseed cold, pushing:    began %.2f s into the run, lasted %.2f s, %.1f MB/s (medians)\n' \
   "$(column_median 1)" "$(column_median 2)" "$(column_median 3)"
 echo "MB/s mirrorseed cold while pushing / curl ceiling: $(ratio "$(column_median 3)" "$(median 'curl ceiling' 3)")"
+echo "MB/s mirrorseed cold while pushing / curl x2 ceiling: $(ratio "$(column_median 3)" \
+  "$(median 'curl x2 ceiling' 3)")"
 echo "bytes uploaded by mirrorseed per run:"
 cat "$WORK/uploaded"
-rm -rf "$WORK/ws" "$WORK/ceiling.blob"
+rm -rf "$WORK/ws" "$WORK/ceiling.blob" "$WORK/ceiling2.blob"
