@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Push throughput: `mirrorseed push` of an OCI layout bundle into a local registry, next to skopeo
 # copying the same images one by one and two at a time, and to the raw ceiling of monolithic blob
-# uploads with curl, one alone and two side by side. Every measurement that starts cold gets a fresh
-# registry (scripts/registry.sh on 127.0.0.1); warm runs repeat against the same registry once
-# everything is there.
+# uploads with curl: one alone, two side by side, and the bundle's own blobs. Every measurement that
+# starts cold gets a fresh registry (scripts/registry.sh on 127.0.0.1); warm runs repeat against the
+# same registry once everything is there.
 #   mirrorseed cold/warm  full CLI run, embedded Kafka and its startup included, fresh workspace each
 #   mirrorseed rerun      warm again on the warm run's workspace, as a user's rerun of the same command
 #   mirrorseed rerun, broker up  the same with `mirrorseed broker` keeping the workspace's broker running
@@ -12,6 +12,9 @@
 #   curl ceiling          POST + PUT of one SIZE/2 random blob (its own bytes count for MB/s)
 #   curl x2 ceiling       two such uploads of two SIZE/2 blobs side by side: what the registry takes in
 #                         from more than one stream, as a push's parallel uploads give it
+#   curl bundle blobs     every blob file of the bundle uploaded so, largest first, as many at once as a
+#                         push's default upload slots (two per core): the raw ceiling for this bundle's
+#                         shape, where one large layer goes up on one stream (its bytes: all the files)
 # Usage: bench/push-vs-skopeo.sh [SIZE, default 1G] [ROUNDS, default 3]. Prints one row per
 # measurement (wall seconds, MB/s of the unique blob bytes in decimal MB, peak RSS of the largest
 # single process under GNU time), then medians per row kind and mirrorseed's ratios to the others.
@@ -168,8 +171,16 @@ ceiling_uploads_side_by_side() {
   wait "$other" || status=$?
   return "$status"
 }
-export -f ceiling_upload ceiling_uploads_side_by_side
-export BUNDLE WORK NS ceiling_digest ceiling2_digest
+# The bundle's blob files as the push's bulkhead takes them: largest first, UPLOADS at once.
+bundle_blob_uploads() {
+  # shellcheck disable=SC2016 # expanded by the inner bash.
+  find "$BUNDLE/blobs/sha256" -type f -printf '%s %p\n' | sort -rn | cut -d' ' -f2- \
+    | xargs -P "$UPLOADS" -n 1 bash -c 'ceiling_upload "$0" "sha256:${0##*/}"'
+}
+UPLOADS=$(( 2 * $(nproc) ))
+bundle_file_bytes=$(find "$BUNDLE/blobs/sha256" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }')
+export -f ceiling_upload ceiling_uploads_side_by_side bundle_blob_uploads
+export BUNDLE WORK NS ceiling_digest ceiling2_digest UPLOADS
 
 # The rerun again, with the workspace's broker kept running by `mirrorseed broker` (its start not
 # timed, nor its memory counted: it is the broker's own process). One push goes first, untimed: a
@@ -220,6 +231,9 @@ for round in $(seq 1 "$ROUNDS"); do
   fresh_registry
   measure "curl x2 ceiling" "$(( 2 * ceiling_bytes ))" env REG="$REG" bash -c ceiling_uploads_side_by_side
   drop_registry
+  fresh_registry
+  measure "curl bundle blobs" "$bundle_file_bytes" env REG="$REG" bash -c bundle_blob_uploads
+  drop_registry
 done
 
 echo "medians over $ROUNDS rounds ($unique_bytes unique blob bytes, ceiling blobs $ceiling_bytes bytes each):"
@@ -246,6 +260,8 @@ printf 'mirrorseed cold, pushing:    began %.2f s into the run, lasted %.2f s, %
 echo "MB/s mirrorseed cold while pushing / curl ceiling: $(ratio "$(column_median 3)" "$(median 'curl ceiling' 3)")"
 echo "MB/s mirrorseed cold while pushing / curl x2 ceiling: $(ratio "$(column_median 3)" \
   "$(median 'curl x2 ceiling' 3)")"
+echo "MB/s mirrorseed cold while pushing / curl bundle blobs: $(ratio "$(column_median 3)" \
+  "$(median 'curl bundle blobs' 3)")"
 echo "bytes uploaded by mirrorseed per run:"
 cat "$WORK/uploaded"
 rm -rf "$WORK/ws" "$WORK/ceiling.blob" "$WORK/ceiling2.blob"
