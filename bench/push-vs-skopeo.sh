@@ -69,9 +69,10 @@ jq -r '.manifests[].annotations["org.opencontainers.image.ref.name"]' "$BUNDLE/i
   | awk -v ns="$NS" '{ dest = $0; sub(/^[^\/]*\//, "", dest); print $0, ns "/" dest }' > "$WORK/refs"
 images=$(wc -l < "$WORK/refs")
 # Unique blob bytes: layers and configs, not the manifests the index points at (as mirrorseed's plan);
+# and all the blob files' bytes, manifests too, which the raw upload of the bundle's blobs sends. Both
 # printed whole (awk's print writes 4.29485e+09 for a 4G bundle).
-unique_bytes=$(find "$BUNDLE/blobs/sha256" -type f -printf '%f %s\n' \
-  | awk 'NR == FNR { m[$1] = 1; next } !($1 in m) { s += $2 } END { printf "%.0f\n", s }' \
+read -r unique_bytes bundle_file_bytes < <(find "$BUNDLE/blobs/sha256" -type f -printf '%f %s\n' \
+  | awk 'NR == FNR { m[$1] = 1; next } { all += $2 } !($1 in m) { s += $2 } END { printf "%.0f %.0f\n", s, all }' \
     <(jq -r '.manifests[].digest | sub("^sha256:"; "")' "$BUNDLE/index.json") -)
 echo "$images images, $unique_bytes unique blob bytes" >&2
 
@@ -178,7 +179,6 @@ bundle_blob_uploads() {
     | xargs -P "$UPLOADS" -n 1 bash -c 'ceiling_upload "$0" "sha256:${0##*/}"'
 }
 UPLOADS=$(( 2 * $(nproc) ))
-bundle_file_bytes=$(find "$BUNDLE/blobs/sha256" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }')
 export -f ceiling_upload ceiling_uploads_side_by_side bundle_blob_uploads
 export BUNDLE WORK NS ceiling_digest ceiling2_digest UPLOADS
 
